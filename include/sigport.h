@@ -1,0 +1,716 @@
+/*
+ * sigport.h: portable signal handling for C programs, with the semantics of
+ * Python's `signal` module, on POSIX and on Windows.
+ *
+ * This is the only public header. Every public name is declared and
+ * documented here: what it does, how it fails, and where it works.
+ *
+ * Conventions
+ * -----------
+ * - Every call that can fail returns an int: >= 0 on success, a negative
+ *   code on failure (SIGPORT_EVALUE ... SIGPORT_ENOTAVAIL, -1 to -99). A call
+ *   that fails with one of sigport's own codes changes no state, except the
+ *   calling thread's sigport_last_error() and sigport_last_oserror().
+ * - Handlers never run inside the raw signal handler. The raw handler (the
+ *   "trip") only records the delivery; handlers run later, on the main thread,
+ *   from sigport_dispatch() or from a call that dispatches (see "Calls that
+ *   dispatch" below).
+ * - A handler returns 0 to go on, or a non-zero value to stop, the way a
+ *   Python handler raises an exception. Such a value is not a failure of the
+ *   call that dispatched it: it is returned after that call's own work is
+ *   done. Handlers should return SIGPORT_EKEYBOARDINTERRUPT or an
+ *   application code at or below SIGPORT_EUSER.
+ * - The main thread is the thread that called sigport_init() (in a fork()
+ *   child, the thread that forked). Setting handlers, setting the wakeup fd,
+ *   dispatching and pausing work only there; elsewhere they fail with
+ *   SIGPORT_EVALUE.
+ * - Pointers: an input pointer and an out-parameter that is the call's only
+ *   result must not be NULL (SIGPORT_EVALUE). The optional out-parameters
+ *   `previous`, `old` and `info` may be NULL.
+ *
+ * Calls that dispatch: sigport_raise(), sigport_kill() to the caller's own
+ * process, sigport_pthread_kill() to the calling thread,
+ * sigport_pthread_sigmask() when it unblocks, sigport_pause() and the sigwait
+ * family. On the main thread they run pending handlers before they return,
+ * and return a handler's non-zero result.
+ *
+ * fork(): sigport registers pthread_atfork() handlers. The child starts with
+ * nothing pending, the forking thread as its main thread, fresh internal
+ * wake objects and no wakeup fd. _Fork() and raw clone() skip those
+ * handlers; a child made that way must not use sigport before it execs.
+ */
+#ifndef SIGPORT_H
+#define SIGPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* --------------------------------------------------------------------- */
+/* The platform switch: the only platform-dependent part of this header.  */
+/* --------------------------------------------------------------------- */
+
+#if defined(_WIN32)
+/*
+ * Windows. No Windows header is included: the types below have the widths
+ * of SOCKET, DWORD and the thread id.
+ */
+typedef uintptr_t sigport_socket_t;      /* SOCKET; never narrowed to int */
+typedef unsigned long sigport_pid_t;     /* DWORD process id */
+typedef unsigned long sigport_thread_t;  /* DWORD thread id */
+#define SIGPORT_NO_SOCKET ((sigport_socket_t)~(uintptr_t)0) /* INVALID_SOCKET */
+
+#define SIGPORT_NSIG 23 /* one more than the highest signal number (SIGABRT 22) */
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGBREAK 21
+#define SIGPORT_SIGABRT 22
+/* Console events, values of their own outside the signal range (never 0 or
+   1, so that sigport_kill(pid, 0) stays an existence check). Accepted by
+   sigport_kill(), sigport_signame(), sigport_signum() and
+   sigport_strsignal(); every other call treats them as out of range. */
+#define SIGPORT_CTRL_C_EVENT SIGPORT_NSIG
+#define SIGPORT_CTRL_BREAK_EVENT (SIGPORT_NSIG + 1)
+
+#define SIGPORT_HAVE_SIGACTION 0
+#define SIGPORT_HAVE_SIGINFO 0
+#define SIGPORT_HAVE_ITIMER 0
+#define SIGPORT_HAVE_SIGMASK 0
+#define SIGPORT_HAVE_SIGWAIT 0
+#define SIGPORT_HAVE_SIGWAITINFO 0
+#define SIGPORT_HAVE_PTHREAD_KILL 0
+#define SIGPORT_HAVE_PIDFD 0
+#define SIGPORT_HAVE_SIGINTERRUPT 0
+#define SIGPORT_HAVE_RTSIG 0
+#define SIGPORT_HAVE_CONSOLE_EVENTS 1
+
+#else /* POSIX */
+#include <pthread.h>
+#include <sys/types.h>
+
+typedef int sigport_socket_t;       /* a file descriptor */
+typedef pid_t sigport_pid_t;
+typedef pthread_t sigport_thread_t; /* opaque: compare with sigport_thread_equal() */
+#define SIGPORT_NO_SOCKET (-1)
+
+/*
+ * Signal numbers are written out per system, so that this header gives the
+ * same answer whatever feature macros the including file defined before
+ * <signal.h>. The library checks at build time that they equal the system's.
+ */
+#if defined(__linux__) && !defined(__mips__) && !defined(__alpha__) && \
+    !defined(__sparc__) && !defined(__hppa__)
+#define SIGPORT_NSIG 65
+#define SIGPORT_SIGHUP 1
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGQUIT 3
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGTRAP 5
+#define SIGPORT_SIGABRT 6
+#define SIGPORT_SIGIOT 6
+#define SIGPORT_SIGBUS 7
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGKILL 9
+#define SIGPORT_SIGUSR1 10
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGUSR2 12
+#define SIGPORT_SIGPIPE 13
+#define SIGPORT_SIGALRM 14
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGSTKFLT 16
+#define SIGPORT_SIGCHLD 17
+#define SIGPORT_SIGCLD 17
+#define SIGPORT_SIGCONT 18
+#define SIGPORT_SIGSTOP 19
+#define SIGPORT_SIGTSTP 20
+#define SIGPORT_SIGTTIN 21
+#define SIGPORT_SIGTTOU 22
+#define SIGPORT_SIGURG 23
+#define SIGPORT_SIGXCPU 24
+#define SIGPORT_SIGXFSZ 25
+#define SIGPORT_SIGVTALRM 26
+#define SIGPORT_SIGPROF 27
+#define SIGPORT_SIGWINCH 28
+#define SIGPORT_SIGIO 29
+#define SIGPORT_SIGPOLL 29
+#define SIGPORT_SIGPWR 30
+#define SIGPORT_SIGSYS 31
+#define SIGPORT_HAVE_RTSIG 1
+#define SIGPORT_HAVE_PIDFD 1
+#define SIGPORT_HAVE_SIGWAITINFO 1
+
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
+    defined(__NetBSD__) || defined(__DragonFly__)
+#if defined(__FreeBSD__) || defined(__DragonFly__)
+#define SIGPORT_NSIG 128 /* _SIG_MAXSIG: FreeBSD's NSIG is 32 */
+#define SIGPORT_HAVE_RTSIG 1
+#define SIGPORT_HAVE_SIGWAITINFO 1
+#elif defined(__NetBSD__)
+#define SIGPORT_NSIG 64
+#define SIGPORT_HAVE_RTSIG 1
+#define SIGPORT_HAVE_SIGWAITINFO 1
+#else /* macOS, OpenBSD */
+#define SIGPORT_NSIG 33
+#define SIGPORT_HAVE_RTSIG 0
+#define SIGPORT_HAVE_SIGWAITINFO 0
+#endif
+#define SIGPORT_SIGHUP 1
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGQUIT 3
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGTRAP 5
+#define SIGPORT_SIGABRT 6
+#define SIGPORT_SIGIOT 6
+#define SIGPORT_SIGEMT 7
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGKILL 9
+#define SIGPORT_SIGBUS 10
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGSYS 12
+#define SIGPORT_SIGPIPE 13
+#define SIGPORT_SIGALRM 14
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGURG 16
+#define SIGPORT_SIGSTOP 17
+#define SIGPORT_SIGTSTP 18
+#define SIGPORT_SIGCONT 19
+#define SIGPORT_SIGCHLD 20
+#define SIGPORT_SIGTTIN 21
+#define SIGPORT_SIGTTOU 22
+#define SIGPORT_SIGIO 23
+#define SIGPORT_SIGXCPU 24
+#define SIGPORT_SIGXFSZ 25
+#define SIGPORT_SIGVTALRM 26
+#define SIGPORT_SIGPROF 27
+#define SIGPORT_SIGWINCH 28
+#define SIGPORT_SIGINFO 29
+#define SIGPORT_SIGUSR1 30
+#define SIGPORT_SIGUSR2 31
+#define SIGPORT_HAVE_PIDFD 0
+
+#else
+#error "sigport.h: unknown POSIX system; add its signal numbers here"
+#endif
+
+#define SIGPORT_HAVE_SIGACTION 1
+#define SIGPORT_HAVE_SIGINFO 1
+#define SIGPORT_HAVE_ITIMER 1
+#define SIGPORT_HAVE_SIGMASK 1
+#define SIGPORT_HAVE_SIGWAIT 1
+#define SIGPORT_HAVE_PTHREAD_KILL 1
+#define SIGPORT_HAVE_SIGINTERRUPT 1
+#define SIGPORT_HAVE_CONSOLE_EVENTS 0
+#endif /* POSIX */
+
+/* The export macro: set by the build, never by hand. A shared build defines
+   SIGPORT_BUILDING_SHARED while compiling the library and gives its users
+   SIGPORT_USING_SHARED. */
+#if defined(SIGPORT_BUILDING_SHARED) && defined(SIGPORT_USING_SHARED)
+#error "define SIGPORT_BUILDING_SHARED or SIGPORT_USING_SHARED, not both"
+#endif
+#if defined(_WIN32) && defined(SIGPORT_BUILDING_SHARED)
+#define SIGPORT_EXTERN __declspec(dllexport)
+#elif defined(_WIN32) && defined(SIGPORT_USING_SHARED)
+#define SIGPORT_EXTERN __declspec(dllimport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define SIGPORT_EXTERN __attribute__((visibility("default")))
+#else
+#define SIGPORT_EXTERN
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SIGPORT_NORETURN __attribute__((noreturn))
+#elif defined(_MSC_VER)
+#define SIGPORT_NORETURN __declspec(noreturn)
+#else
+#define SIGPORT_NORETURN
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --------------------------------------------------------------------- */
+/* Errors                                                                 */
+/* --------------------------------------------------------------------- */
+
+/*
+ * The codes are fixed numbers. sigport's own errors are -1 to -99;
+ * SIGPORT_EKEYBOARDINTERRUPT is the result of sigport's default SIGINT
+ * handler; SIGPORT_EUSER and below are for applications' handler results.
+ */
+#define SIGPORT_EVALUE (-1)     /* ValueError: bad argument, signal out of range
+                                   or not allowed here, wrong thread, blocking
+                                   wakeup fd */
+#define SIGPORT_EOS (-2)        /* OSError: the system refused; see
+                                   sigport_last_oserror() */
+#define SIGPORT_EITIMER (-3)    /* ItimerError: setitimer/getitimer refused a
+                                   bad `which` or a negative time */
+#define SIGPORT_ENOTAVAIL (-4)  /* AttributeError: the function or signal does
+                                   not exist on this platform */
+#define SIGPORT_EKEYBOARDINTERRUPT (-100) /* KeyboardInterrupt: returned by
+                                   dispatch when sigport_default_int_handler
+                                   ran */
+#define SIGPORT_EUSER (-1000)   /* the first code for applications' own
+                                   handler results */
+
+/* A static message for a code: "invalid argument", "operating system error",
+   ...; for a handler result at or below SIGPORT_EUSER, "handler result".
+   Never NULL. All platforms. */
+SIGPORT_EXTERN const char *sigport_strerror(int code);
+
+/* The Python exception class that corresponds to a code: "ValueError",
+   "OSError", "ItimerError", "AttributeError", "KeyboardInterrupt"; "OK" for
+   codes >= 0, "UserError" at or below SIGPORT_EUSER and "UnknownError" for
+   any other negative code. Never NULL. All platforms. */
+SIGPORT_EXTERN const char *sigport_errname(int code);
+
+/* A sentence about the last failure of a sigport call in the calling thread,
+   as specific as Python's message (for example "signal number 99 out of range
+   [1; 64]"). Success does not clear it. "" before any failure. The pointer
+   stays valid until the next sigport call in this thread. All platforms. */
+SIGPORT_EXTERN const char *sigport_last_error(void);
+
+/* The errno (POSIX) or GetLastError()/WSAGetLastError() value (Windows) of
+   the last SIGPORT_EOS failure in the calling thread; 0 if none. */
+SIGPORT_EXTERN int sigport_last_oserror(void);
+
+/* --------------------------------------------------------------------- */
+/* Lifecycle                                                              */
+/* --------------------------------------------------------------------- */
+
+/* Python's start-up defaults: SIGPIPE ignored (and SIGXFSZ where it exists),
+   and SIGINT handled by sigport_default_int_handler if SIGINT's disposition
+   is SIG_DFL when sigport_init() runs. */
+#define SIGPORT_INIT_DEFAULTS 0x1
+/* Install handlers with SA_RESTART, so that blocking system calls are
+   restarted after a signal instead of failing with EINTR. poll(), select()
+   and epoll_wait() are interrupted either way. Without it (the default, as
+   in Python) a blocking call fails with EINTR and the program can dispatch.
+   Windows: no effect. */
+#define SIGPORT_INIT_RESTART 0x2
+
+/* Initialises sigport; the calling thread becomes the main thread.
+   Counted: a further call on the main thread returns 0 and its flags are
+   ignored; the same number of sigport_shutdown() calls undo it.
+   Errors: SIGPORT_EVALUE for unknown flags, or a call from another thread
+   while sigport is initialised; SIGPORT_EOS if the internal wake object
+   cannot be made (or, on Windows, WSAStartup fails). All platforms. */
+SIGPORT_EXTERN int sigport_init(unsigned flags);
+
+/* Undoes one sigport_init(). The last call puts back every disposition that
+   sigport changed, where sigport's own setting is still in place (a handler
+   someone else installed over sigport's is left alone); waits for raw
+   handlers running on other threads to finish; drops the wakeup fd; and
+   then raises once, under the restored disposition, each signal with
+   deliveries not yet dispatched, so that a SIGTERM arriving during shutdown
+   is not swallowed. It never runs a sigport handler. Called from a thread
+   other than the main thread, or when sigport is not initialised, it does
+   nothing. All platforms. */
+SIGPORT_EXTERN void sigport_shutdown(void);
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+SIGPORT_EXTERN const char *sigport_version(void);
+
+/* The backend in use: "posix" or "win32". */
+SIGPORT_EXTERN const char *sigport_backend_name(void);
+
+/* --------------------------------------------------------------------- */
+/* Handlers: signal(), getsignal(), default_int_handler                  */
+/* --------------------------------------------------------------------- */
+
+/* What a handler is told about the deliveries it handles. */
+typedef struct sigport_siginfo {
+  int signo;      /* the signal number */
+  int code;       /* si_code (SI_USER, SI_QUEUE, ...); Windows: the console
+                     event (CTRL_C_EVENT ...) or -1 for a C runtime signal */
+  int errnum;     /* si_errno */
+  int status;     /* si_status (SIGCHLD) */
+  int64_t pid;    /* si_pid: the sender; 0 where unknown */
+  uint32_t uid;   /* si_uid: the sender's real user id; 0 where unknown */
+  int64_t band;   /* si_band (SIGPOLL) */
+  intptr_t value; /* si_value.sival_ptr / sival_int (sigqueue) */
+  void *addr;     /* si_addr (faults) */
+  unsigned long count; /* deliveries coalesced into this call, >= 1 */
+  uint64_t reserved[4]; /* zero; room to grow without breaking the ABI */
+} sigport_siginfo_t;
+
+/* A handler. It runs on the main thread, from dispatch, never in signal
+   context, so it may call anything, any sigport function included. `info`
+   describes the last of the `info->count` deliveries it handles. Return 0
+   to go on, or a non-zero value (SIGPORT_EKEYBOARDINTERRUPT, or an
+   application code at or below SIGPORT_EUSER) to stop dispatch: that value
+   is what the dispatching call returns. */
+typedef int (*sigport_handler_fn)(int signum, const sigport_siginfo_t *info,
+                                  void *arg);
+
+/* The special handlers (Python's Handlers enum and None). */
+#define SIGPORT_SIG_DFL ((sigport_handler_fn)0) /* the system's default action */
+#define SIGPORT_SIG_IGN ((sigport_handler_fn)1) /* ignore the signal */
+/* Python's None: a disposition set outside sigport. Installing it gives the
+   signal back: the disposition that was there when sigport first took the
+   signal is put back. sigport_getsignal() reports it for a handler that
+   sigport did not install. */
+#define SIGPORT_SIG_EXTERNAL ((sigport_handler_fn)2)
+
+/* A handler and its argument, as sigport_signal() and sigport_getsignal()
+   report them. `arg` is NULL for the special handlers. */
+typedef struct sigport_handler {
+  sigport_handler_fn fn;
+  void *arg;
+} sigport_handler_t;
+
+/* Sets the handler for signum: a function, SIGPORT_SIG_DFL, SIGPORT_SIG_IGN
+   or SIGPORT_SIG_EXTERNAL. A function stays installed until it is replaced
+   (it is not reset after a delivery). Deliveries already pending for the
+   old handler are dispatched first, under the old handler; if that handler
+   returns non-zero, the new handler is still set and that value is returned.
+   `previous`, if not NULL, receives what sigport_getsignal() reported
+   before the call.
+   Errors:
+   - SIGPORT_EVALUE: signum out of range ("signal number 99 out of range
+     [1; 64]"); on Windows a signal outside SIGABRT, SIGFPE, SIGILL, SIGINT,
+     SIGSEGV, SIGTERM and SIGBREAK; a call off the main thread; sigport
+     not initialised.
+   - SIGPORT_EOS (errno EINVAL): SIGKILL, SIGSTOP and the C library's
+     reserved real-time signals (32 and 33 with glibc), as the system says;
+     or the system refused the change.
+   All platforms. */
+SIGPORT_EXTERN int sigport_signal(int signum, sigport_handler_fn fn, void *arg,
+                                  sigport_handler_t *previous);
+
+/* Reports the current handler of signum: the sigport function and its
+   argument, SIGPORT_SIG_DFL, SIGPORT_SIG_IGN, or SIGPORT_SIG_EXTERNAL for a
+   handler installed outside sigport. It reads the disposition from the
+   system, so it tells the truth about changes made behind sigport's back.
+   Works from any thread, initialised or not (then no sigport function is
+   ever reported).
+   Errors: SIGPORT_EVALUE for signum out of range or current NULL. All
+   platforms (on Windows, for the seven signals sigport_signal() accepts;
+   others are SIGPORT_EVALUE). */
+SIGPORT_EXTERN int sigport_getsignal(int signum, sigport_handler_t *current);
+
+/* The default SIGINT handler: returns SIGPORT_EKEYBOARDINTERRUPT, so that
+   the dispatching call returns it (Python raises KeyboardInterrupt).
+   Installed for SIGINT by SIGPORT_INIT_DEFAULTS. All platforms. */
+SIGPORT_EXTERN int sigport_default_int_handler(int signum,
+                                               const sigport_siginfo_t *info,
+                                               void *arg);
+
+/* --------------------------------------------------------------------- */
+/* Deferred execution                                                     */
+/* --------------------------------------------------------------------- */
+
+/* Non-zero when some delivery awaits dispatch. One relaxed atomic load:
+   cheap enough for every turn of a loop. Any thread; async-signal-safe. */
+SIGPORT_EXTERN int sigport_pending(void);
+
+/* Runs the handlers of the pending signals, lowest number first, each once
+   with the number of deliveries coalesced since its last run
+   (info->count) and the last delivery's siginfo. Deliveries whose handler
+   was reset to SIG_DFL or SIG_IGN before dispatch are dropped. When a
+   handler returns non-zero, dispatch stops and returns that value; the
+   signals not yet handled stay pending for the next dispatch. A handler may
+   call sigport_dispatch() itself; the nested call takes only what is still
+   pending. If a write to the wakeup fd failed since the last dispatch, one
+   line "sigport: could not write to the wakeup fd: <reason>" goes to
+   stderr; that never changes the result.
+   Returns 0 when nothing is pending or every handler returned 0.
+   Errors: SIGPORT_EVALUE when not called on the main thread. All
+   platforms. */
+SIGPORT_EXTERN int sigport_dispatch(void);
+
+/* Sleeps until a signal with a sigport handler arrives (in any thread),
+   dispatches once, and returns what dispatch returned: 0, or a handler's
+   non-zero result. Returns at once, after dispatching, if something is
+   already pending. It sleeps on an internal wake object (a pipe on POSIX,
+   an event on Windows), never in pause(), so a signal delivered to another
+   thread still wakes it. Signals without a sigport handler do not wake it.
+   Errors: SIGPORT_EVALUE when not on the main thread or not initialised;
+   SIGPORT_EOS if waiting failed. All platforms. */
+SIGPORT_EXTERN int sigport_pause(void);
+
+/* --------------------------------------------------------------------- */
+/* Names, descriptions and sets                                           */
+/* --------------------------------------------------------------------- */
+
+/* The description of signum ("Interrupt", "Terminated", "Real-time signal
+   2", ...), in *description; NULL when the platform has none for a valid
+   number. Errors: SIGPORT_EVALUE for a number that is not a signal here, or
+   description NULL. All platforms; on Windows also the CTRL events. */
+SIGPORT_EXTERN int sigport_strsignal(int signum, const char **description);
+
+/* The name of signum ("SIGINT"; "SIGRTMIN+1", "SIGRTMAX-2" for real-time
+   signals, as `kill -l` names them; "CTRL_C_EVENT" on Windows), or NULL when
+   signum is not a signal here. A static string. All platforms. */
+SIGPORT_EXTERN const char *sigport_signame(int signum);
+
+/* Parses a signal name or number: "SIGINT", "INT", "int", "2" all give 2.
+   Real-time signals in every form: "SIGRTMIN", "rtmin+3", "SIGRTMAX-1".
+   "0" gives 0 (for sigport_kill()'s existence check). Windows also accepts
+   "CTRL_C_EVENT" and "CTRL_BREAK_EVENT".
+   Errors: SIGPORT_EVALUE for NULL, an unknown name, or a number that is not
+   a signal here ("unknown signal name 'FOO'"). All platforms. */
+SIGPORT_EXTERN int sigport_signum(const char *name);
+
+/* Where the default action of a signal leads (for tools and
+   sigport_exit_by_signal()). */
+enum {
+  SIGPORT_ACTION_TERMINATE = 1, /* the process ends */
+  SIGPORT_ACTION_CORE = 2,      /* the process ends and may dump core */
+  SIGPORT_ACTION_IGNORE = 3,    /* nothing happens */
+  SIGPORT_ACTION_STOP = 4,      /* the process stops */
+  SIGPORT_ACTION_CONTINUE = 5   /* a stopped process continues */
+};
+
+/* The default action of signum: one of SIGPORT_ACTION_*. Errors:
+   SIGPORT_EVALUE for a number that is not a signal here. All platforms. */
+SIGPORT_EXTERN int sigport_default_action(int signum);
+
+/* 1 when signum can be caught, blocked or ignored (not SIGKILL, SIGSTOP or
+   a reserved real-time signal), 0 when it cannot. Errors: SIGPORT_EVALUE
+   for a number that is not a signal here. All platforms (on Windows, 1 for
+   the seven signals sigport_signal() accepts, 0 for the CTRL events, which
+   are sent, not caught). */
+SIGPORT_EXTERN int sigport_catchable(int signum);
+
+/* A set of signal numbers: bit n is signal n. Independent of the system's
+   sigset_t, so it means the same on every platform. */
+typedef struct sigport_sigset {
+  uint64_t bits[2];
+} sigport_sigset_t;
+
+/* Empties set. Errors: SIGPORT_EVALUE if set is NULL. */
+SIGPORT_EXTERN int sigport_sigemptyset(sigport_sigset_t *set);
+/* Fills set with every valid signal (as sigport_valid_signals()). Errors:
+   SIGPORT_EVALUE if set is NULL. */
+SIGPORT_EXTERN int sigport_sigfillset(sigport_sigset_t *set);
+/* Adds signum. Errors: SIGPORT_EVALUE for NULL or signum out of [1;
+   SIGPORT_NSIG - 1]; the set is unchanged. */
+SIGPORT_EXTERN int sigport_sigaddset(sigport_sigset_t *set, int signum);
+/* Removes signum. Errors as sigport_sigaddset(). */
+SIGPORT_EXTERN int sigport_sigdelset(sigport_sigset_t *set, int signum);
+/* 1 if signum is in set, 0 if not. Errors as sigport_sigaddset(). */
+SIGPORT_EXTERN int sigport_sigismember(const sigport_sigset_t *set, int signum);
+/* The lowest member greater than `after`, 0 when there is none: iterate
+   with `for (s = 0; (s = sigport_sigset_next(&set, s)) > 0;)`.
+   Errors: SIGPORT_EVALUE for NULL or after outside [0; SIGPORT_NSIG - 1]. */
+SIGPORT_EXTERN int sigport_sigset_next(const sigport_sigset_t *set, int after);
+/* Every signal number valid on this platform: on Linux 1 to 64 except the C
+   library's reserved real-time signals (32 and 33 with glibc); SIGKILL and
+   SIGSTOP included. Windows: the seven signals sigport_signal() accepts.
+   Errors: SIGPORT_EVALUE if out is NULL. */
+SIGPORT_EXTERN int sigport_valid_signals(sigport_sigset_t *out);
+
+/* The run-time SIGRTMIN and SIGRTMAX. Names of real-time signals are given
+   as `kill -l` gives them: SIGRTMIN, SIGRTMIN+1 ... for the lower half,
+   ... SIGRTMAX-1, SIGRTMAX for the upper half.
+   Errors: SIGPORT_ENOTAVAIL where there are no real-time signals (macOS,
+   OpenBSD, Windows). */
+SIGPORT_EXTERN int sigport_sigrtmin(void);
+SIGPORT_EXTERN int sigport_sigrtmax(void);
+
+/* --------------------------------------------------------------------- */
+/* Event loops: set_wakeup_fd                                             */
+/* --------------------------------------------------------------------- */
+
+/* Python's warn_on_full_buffer=False: a full wakeup buffer is not reported. */
+#define SIGPORT_WAKEUP_NO_WARN 0x1
+
+/* Sets the wakeup fd: on each delivery of a signal with a sigport handler,
+   the raw handler writes the signal number as one byte to fd, after the
+   delivery is recorded. The byte is only a wakeup: a full buffer loses no
+   signal, since dispatch reads the counters. SIGPORT_NO_SOCKET disables it.
+   `old`, if not NULL, receives the previous fd (SIGPORT_NO_SOCKET if none).
+   The call waits for raw handlers running on other threads to finish before
+   it returns, so the old fd may be closed right after.
+   POSIX: any non-blocking fd (a pipe or a socket). Windows: a socket handle,
+   which the caller must have made non-blocking (Windows cannot tell; those
+   of sigport_socketpair() are).
+   Errors: SIGPORT_EVALUE for unknown flags, a blocking fd ("the fd 5 must be
+   in non-blocking mode"), a Windows handle that is not a socket, a call
+   off the main thread or before sigport_init(); SIGPORT_EOS (EBADF) for a
+   closed fd. All platforms. */
+SIGPORT_EXTERN int sigport_set_wakeup_fd(sigport_socket_t fd, unsigned flags,
+                                         sigport_socket_t *old);
+
+/* The current wakeup fd, or SIGPORT_NO_SOCKET. Any thread. */
+SIGPORT_EXTERN sigport_socket_t sigport_get_wakeup_fd(void);
+
+/* Makes a connected pair for use as a wakeup fd: non-blocking and
+   close-on-exec (not inherited). POSIX: socketpair(AF_UNIX, SOCK_STREAM).
+   Windows: a loopback TCP pair. Errors: SIGPORT_EVALUE if pair is NULL;
+   SIGPORT_EOS if the system refused. Close both ends with close() or
+   closesocket(). */
+SIGPORT_EXTERN int sigport_socketpair(sigport_socket_t pair[2]);
+
+/* --------------------------------------------------------------------- */
+/* Timers: alarm, setitimer, getitimer                                    */
+/* --------------------------------------------------------------------- */
+
+enum { SIGPORT_ITIMER_REAL, SIGPORT_ITIMER_VIRTUAL, SIGPORT_ITIMER_PROF };
+
+/* A timer's value: seconds left, and the re-arm interval (0: one-shot). */
+typedef struct sigport_itimerval {
+  double value, interval;
+} sigport_itimerval_t;
+
+/* Arms SIGALRM to fire in `seconds` (0 cancels), and returns the seconds
+   that were left on the previous alarm (0 if none).
+   Errors: SIGPORT_EVALUE if seconds > INT_MAX. Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_alarm(unsigned seconds);
+
+/* Arms timer `which` to fire after `seconds` and then every `interval`
+   seconds (0, 0 disarms). Times are rounded up to the system's resolution
+   (microseconds), so a tiny positive time never disarms a timer. `old`, if
+   not NULL, receives the previous setting.
+   Errors: SIGPORT_EITIMER for a bad `which` or a negative time;
+   SIGPORT_EVALUE for NaN, an infinite time or one too large for the
+   system. The message names the value. Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_setitimer(int which, double seconds,
+                                     double interval,
+                                     sigport_itimerval_t *old);
+
+/* Reads timer `which`. Errors: SIGPORT_EITIMER for a bad `which`;
+   SIGPORT_EVALUE if current is NULL. Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_getitimer(int which, sigport_itimerval_t *current);
+
+/* --------------------------------------------------------------------- */
+/* Masks and synchronous waits                                            */
+/* --------------------------------------------------------------------- */
+
+enum { SIGPORT_SIG_BLOCK, SIGPORT_SIG_UNBLOCK, SIGPORT_SIG_SETMASK };
+
+/* Changes the calling thread's signal mask (BLOCK adds `mask`, UNBLOCK
+   removes it, SETMASK replaces the mask); `old`, if not NULL, receives the
+   previous mask. SIGKILL and SIGSTOP are silently left out, as the system
+   does. When the call unblocks signals that have pending deliveries with a
+   sigport handler, it dispatches them (on the main thread) before it
+   returns, and returns a handler's non-zero result.
+   Errors: SIGPORT_EVALUE for a bad `how` or mask NULL; SIGPORT_EOS if the
+   system refused. Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_pthread_sigmask(int how, const sigport_sigset_t *mask,
+                                           sigport_sigset_t *old);
+
+/* The signals pending for the calling thread or the process while blocked.
+   Errors: SIGPORT_EVALUE if out is NULL. Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_sigpending(sigport_sigset_t *out);
+
+/* The sigwait family. The signals of `set` must be blocked in every thread
+   (for example with sigport_thread_block() in workers and
+   sigport_pthread_sigmask() in the main thread); otherwise a delivery may go
+   to a thread's handler instead. A signal outside the set that has a
+   sigport handler and interrupts the wait is dispatched; if its handler
+   returns non-zero the wait ends with that value, otherwise it goes on
+   (PEP 475), with the time left for sigport_sigtimedwait().
+   The info they return describes one delivery (count 1). */
+
+/* Waits for a signal of `set`, stores its number in *signum, returns 0.
+   Errors: SIGPORT_EVALUE for NULL or an empty set; SIGPORT_EOS.
+   Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_sigwait(const sigport_sigset_t *set, int *signum);
+
+/* As sigport_sigwait(), and fills *info. Returns the signal number.
+   Windows, macOS, OpenBSD: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_sigwaitinfo(const sigport_sigset_t *set,
+                                       sigport_siginfo_t *info);
+
+/* As sigport_sigwaitinfo() for at most `timeout` seconds: returns 1 when a
+   signal came (its info in *info), 0 when the time ran out (then *info is
+   zeroed). Never returns 0 earlier than asked.
+   Errors: SIGPORT_EVALUE for a negative, NaN or too large timeout.
+   Windows, macOS, OpenBSD: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_sigtimedwait(const sigport_sigset_t *set,
+                                        double timeout, sigport_siginfo_t *info);
+
+/* For worker threads: blocks every valid signal except the fault signals
+   (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) in the calling thread,
+   so that it gets no EINTR and steals no delivery, whatever handlers are
+   installed later. `old`, if not NULL, receives the previous mask.
+   Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_thread_block(sigport_sigset_t *old);
+
+/* --------------------------------------------------------------------- */
+/* Sending                                                                */
+/* --------------------------------------------------------------------- */
+
+/* Raises signum in the calling thread (raise_signal), then dispatches on the
+   main thread and returns a handler's non-zero result.
+   Errors: SIGPORT_EVALUE for signum out of [1; SIGPORT_NSIG - 1] (and on
+   Windows outside the seven signals); SIGPORT_EOS if the system refused.
+   All platforms. */
+SIGPORT_EXTERN int sigport_raise(int signum);
+
+/* Sends signum to pid (os.kill). Signal 0 only checks that the process
+   exists. To the caller's own process (pid itself, 0 or -1 on POSIX), it
+   dispatches before it returns, on the main thread.
+   Windows: SIGPORT_CTRL_BREAK_EVENT goes to GenerateConsoleCtrlEvent() for
+   the process group pid (0: every process on the console);
+   SIGPORT_CTRL_C_EVENT only with pid 0 (the system drops it for a group);
+   any other valid number ends the process with that exit code.
+   Errors: SIGPORT_EVALUE for a number that is not a signal here, or
+   CTRL_C_EVENT with a non-zero pid; SIGPORT_EOS (ESRCH, EPERM, ...).
+   All platforms. */
+SIGPORT_EXTERN int sigport_kill(sigport_pid_t pid, int signum);
+
+/* The calling thread's identifier, for sigport_pthread_kill(). */
+SIGPORT_EXTERN sigport_thread_t sigport_thread_self(void);
+
+/* 1 if a and b name the same thread, 0 if not. */
+SIGPORT_EXTERN int sigport_thread_equal(sigport_thread_t a, sigport_thread_t b);
+
+/* Sends signum to one thread of this process; signum 0 checks that the
+   thread exists. To the calling thread on the main thread it dispatches
+   before it returns.
+   Errors: SIGPORT_EVALUE for signum out of range; SIGPORT_EOS (ESRCH, ...).
+   Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_pthread_kill(sigport_thread_t thread, int signum);
+
+/* Sends signum to the process a pidfd refers to (Linux 5.1 and later).
+   siginfo must be NULL (reserved) and flags 0 unless the kernel supports
+   others.
+   Errors: SIGPORT_EVALUE for signum out of range or a siginfo; SIGPORT_EOS
+   (EBADF, ESRCH, ...). SIGPORT_ENOTAVAIL where the kernel or platform has
+   no pidfd (everywhere but Linux). */
+SIGPORT_EXTERN int sigport_pidfd_send_signal(int pidfd, int signum,
+                                             const void *siginfo,
+                                             unsigned flags);
+
+/* flag 0: system calls interrupted by signum are restarted after its
+   handler; flag 1: they fail with EINTR (the default, unless
+   SIGPORT_INIT_RESTART). Errors: SIGPORT_EVALUE for an invalid signal.
+   Windows: SIGPORT_ENOTAVAIL. */
+SIGPORT_EXTERN int sigport_siginterrupt(int signum, int flag);
+
+/* Ends the process as the default action of signum would, so that a parent
+   sees "killed by signal": the default action is restored, the signal
+   unblocked and raised. Where the default is to ignore, stop or continue,
+   or the raise did not end the process, it calls _exit(128 + signum). An
+   invalid signum exits with status 128 + signum as well, if that is a valid
+   status, or 255. atexit handlers do not run.
+   Windows: exit code STATUS_CONTROL_C_EXIT (0xC000013A) for SIGINT and
+   SIGBREAK, 3 for the others. Does not return. */
+SIGPORT_EXTERN SIGPORT_NORETURN void sigport_exit_by_signal(int signum);
+
+/* Ends the process the way a child with this wait status ended: exit(code)
+   for a normal exit, sigport_exit_by_signal(sig) for a signal. A status that
+   is not an end (stopped, continued) exits with 1. Windows: the status is
+   the exit code. What a supervisor such as `sigport run` ends with. Does not
+   return. */
+SIGPORT_EXTERN SIGPORT_NORETURN void sigport_exit_with_status(int wait_status);
+
+/* For a fork() child about to exec: SIG_DFL for every signal whose
+   disposition sigport set (handlers, and SIG_IGN set by sigport, such as
+   SIGPIPE from SIGPORT_INIT_DEFAULTS); a signal that was ignored before
+   sigport touched it is left ignored, as nohup expects. Then every signal
+   is unblocked. Async-signal-safe, as subprocess's restore_signals=True.
+   Returns 0. Windows: SIGPORT_ENOTAVAIL (there is no fork). */
+SIGPORT_EXTERN int sigport_restore_for_exec(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIGPORT_H */

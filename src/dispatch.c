@@ -1,0 +1,133 @@
+/*
+ * dispatch.c: taking what the trips recorded and running the handlers, and
+ * the rules for what a handler returns.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "backend.h"
+#include "internal.h"
+
+/* Reads the siginfo slot of signum without tearing. */
+static void read_slot(int signum, sigport_siginfo_t *info) {
+  const struct sp_slot *slot = &sp__state.sig[signum].slot;
+  unsigned spins = 0;
+  memset(info, 0, sizeof *info);
+  info->signo = signum;
+  for (;;) {
+    unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE), after;
+    if (before == 0) return; /* never recorded: every trip found it busy */
+    if ((before & 1u) == 0) {
+      info->code = atomic_load_explicit(&slot->code, SP_RELAXED);
+      info->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
+      info->status = atomic_load_explicit(&slot->status, SP_RELAXED);
+      info->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
+      info->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
+      info->band = atomic_load_explicit(&slot->band, SP_RELAXED);
+      info->value = atomic_load_explicit(&slot->value, SP_RELAXED);
+      info->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
+      atomic_thread_fence(SP_ACQUIRE);
+      after = atomic_load_explicit(&slot->seq, SP_RELAXED);
+      if (after == before) return;
+    }
+    /* A trip on another thread is writing; it does not block. */
+    if (++spins % 64 == 0) sp__backend_yield();
+  }
+}
+
+/* Reports failed wakeup writes counted by the trips since the last time. */
+static void report_wakeup_failures(void) {
+  char text[128];
+  if (atomic_load_explicit(&sp__state.wakeup_failures, SP_RELAXED) == 0)
+    return;
+  if (atomic_exchange_explicit(&sp__state.wakeup_failures, 0, SP_ACQUIRE) == 0)
+    return;
+  sp__backend_error_text(
+      atomic_load_explicit(&sp__state.wakeup_error, SP_RELAXED), text,
+      sizeof text);
+  fprintf(stderr, "sigport: could not write to the wakeup fd: %s\n", text);
+  fflush(stderr);
+}
+
+/* Takes the deliveries of signum (its bit already cleared) and runs its
+   handler: the handler's result, or 0 when there was nothing to run. */
+static int run_one(int signum) {
+  struct sp_sig *sig = &sp__state.sig[signum];
+  sigport_siginfo_t info;
+  sigport_handler_fn fn;
+  unsigned long n = atomic_exchange_explicit(&sig->count, 0, SP_ACQ_REL);
+  if (n == 0) return 0; /* a nested dispatch took it */
+  fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
+  /* A handler reset to SIG_DFL or SIG_IGN (or given back) before this
+     dispatch: the delivery is dropped. */
+  if (fn == SIGPORT_SIG_DFL || fn == SIGPORT_SIG_IGN ||
+      fn == SIGPORT_SIG_EXTERNAL)
+    return 0;
+  read_slot(signum, &info);
+  info.count = n;
+  return fn(signum, &info, atomic_load_explicit(&sig->arg, SP_RELAXED));
+}
+
+/* Sets the pending flag again if any bit is left. */
+static void repost_if_left(void) {
+  int w;
+  for (w = 0; w < SP_NWORDS; w++) {
+    if (atomic_load_explicit(&sp__state.bits[w], SP_RELAXED) != 0) {
+      atomic_store_explicit(&sp__state.pending, 1, SP_SEQ_CST);
+      return;
+    }
+  }
+}
+
+static int dispatch_all(void) {
+  int w, result = 0;
+  report_wakeup_failures();
+  atomic_exchange_explicit(&sp__state.pending, 0, SP_ACQ_REL);
+  for (w = 0; w < SP_NWORDS && result == 0; w++) {
+    /* Bits at or below the last signal run here are left for the next
+       dispatch, so that a handler that raises its own signal cannot keep
+       this loop going for ever. */
+    unsigned above = ~0u;
+    for (;;) {
+      unsigned word =
+          atomic_load_explicit(&sp__state.bits[w], SP_ACQUIRE) & above;
+      int bit, signum;
+      if (word == 0) break;
+      bit = sp_lowest_bit(word);
+      signum = w * SP_WORD_BITS + bit;
+      above = bit == SP_WORD_BITS - 1 ? 0u : ~0u << (bit + 1);
+      atomic_fetch_and_explicit(&sp__state.bits[w], ~(1u << bit), SP_ACQ_REL);
+      result = run_one(signum);
+      if (result != 0) break;
+    }
+  }
+  repost_if_left();
+  atomic_fetch_add_explicit(&sp__state.dispatches, 1, SP_RELEASE);
+  return result;
+}
+
+int sigport_pending(void) {
+  return atomic_load_explicit(&sp__state.pending, SP_RELAXED);
+}
+
+int sigport_dispatch(void) {
+  if (!sp__backend_is_main_thread() || !sp__initialised())
+    return sp__check_main("sigport_dispatch");
+  if (SP_LIKELY(!atomic_load_explicit(&sp__state.pending, SP_RELAXED)))
+    return 0;
+  return dispatch_all();
+}
+
+int sp__dispatch_if_main(void) {
+  if (!sp__initialised() || !sp__backend_is_main_thread()) return 0;
+  if (!atomic_load_explicit(&sp__state.pending, SP_RELAXED)) return 0;
+  return dispatch_all();
+}
+
+int sp__dispatch_one(int signum) {
+  unsigned bit = 1u << (signum % SP_WORD_BITS);
+  sp_atomic_uint *word = &sp__state.bits[signum / SP_WORD_BITS];
+  if ((atomic_load_explicit(word, SP_ACQUIRE) & bit) == 0) return 0;
+  atomic_fetch_and_explicit(word, ~bit, SP_ACQ_REL);
+  return run_one(signum);
+}

@@ -1,0 +1,38 @@
+/*
+ * internal.h: what the platform-free files and the backends share besides
+ * the state: error reporting, argument checks and dispatch entry points.
+ */
+#ifndef SIGPORT_INTERNAL_H
+#define SIGPORT_INTERNAL_H
+
+#include <stddef.h>
+
+#include "atomics.h"
+#include "sigport.h"
+
+/* Records a failure for sigport_last_error() and returns code. */
+int sp__fail(int code, const char *fmt, ...) SP_PRINTF(2, 3);
+/* The same for SIGPORT_EOS and SIGPORT_EITIMER: records oserr for
+   sigport_last_oserror() and appends the system's text for it. */
+int sp__fail_os(int code, int oserr, const char *fmt, ...) SP_PRINTF(3, 4);
+
+/* SIGPORT_EVALUE unless 1 <= signum < SIGPORT_NSIG. `fn` names the call. */
+int sp__check_range(int signum, const char *fn);
+/* SIGPORT_EVALUE unless p is not NULL. */
+int sp__check_ptr(const void *p, const char *fn, const char *param);
+/* SIGPORT_EVALUE unless initialised and on the main thread. */
+int sp__check_main(const char *fn);
+
+int sp__initialised(void);
+
+/* Dispatches if the caller is the main thread of an initialised sigport;
+   returns what dispatch returned, or 0. For the calls that dispatch. */
+int sp__dispatch_if_main(void);
+/* Dispatches the pending deliveries of one signal only (main thread). */
+int sp__dispatch_one(int signum);
+
+/* Sets a handler (a function, SIG_DFL, SIG_IGN, or SIG_EXTERNAL to give the
+   signal back) without the checks and the dispatch of sigport_signal(). */
+int sp__set_handler(int signum, sigport_handler_fn fn, void *arg);
+
+#endif /* SIGPORT_INTERNAL_H */

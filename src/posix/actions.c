@@ -1,0 +1,165 @@
+/*
+ * actions.c: dispositions through sigaction(), the raw handler, and
+ * siginterrupt().
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "posix.h"
+
+/* The disposition each signal had when sigport first touched it. Written
+   on the main thread; read by restore_for_exec in a fork() child. */
+static struct sigaction saved[SIGPORT_NSIG];
+static unsigned char has_saved[SIGPORT_NSIG];
+/* Per signal: install the raw handler with SA_RESTART (siginterrupt). Set
+   from SIGPORT_INIT_RESTART by init. */
+static unsigned char restart[SIGPORT_NSIG];
+
+int sp__posix_code_is_user(int code) {
+#if defined(__linux__)
+  /* Linux: SI_USER is 0 and every sender's code is negative (SI_QUEUE,
+     SI_TKILL, SI_MESGQ, SI_TIMER, SI_ASYNCIO); the kernel's are positive. */
+  return code <= 0;
+#else
+  return code == SI_USER || code == SI_QUEUE || code == SI_TIMER ||
+         code == SI_MESGQ || code == SI_ASYNCIO
+#ifdef SI_LWP
+         || code == SI_LWP
+#endif
+#ifdef SI_NOINFO
+         || code == SI_NOINFO
+#endif
+      ;
+#endif
+}
+
+static int is_fault_signal(int signum) {
+  return signum == SIGSEGV || signum == SIGBUS || signum == SIGFPE ||
+         signum == SIGILL;
+}
+
+void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
+  int saved_errno = errno;
+  struct sp_record rec;
+  (void)context;
+  if (is_fault_signal(signum) && si != NULL &&
+      !sp__posix_code_is_user(si->si_code)) {
+    /* A fault cannot be deferred: returning would run the faulting
+       instruction again for ever. With the default action back, it runs
+       once more and ends the process as it would have without sigport. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(signum, &dfl, NULL);
+    errno = saved_errno;
+    return;
+  }
+  memset(&rec, 0, sizeof rec);
+  if (si != NULL) {
+    rec.code = si->si_code;
+    rec.errnum = si->si_errno;
+    rec.pid = (unsigned)si->si_pid;
+    rec.uid = (unsigned)si->si_uid;
+    if (signum == SIGCHLD) rec.status = si->si_status;
+#if defined(SIGPOLL)
+    if (signum == SIGPOLL) rec.band = (long)si->si_band;
+#endif
+    rec.value = (intptr_t)si->si_value.sival_ptr;
+    if (is_fault_signal(signum)) rec.addr = si->si_addr;
+  }
+  sp__trip(signum, &rec);
+  errno = saved_errno;
+}
+
+int sp__posix_saved(int signum, struct sigaction *out) {
+  if (!has_saved[signum]) return 0;
+  *out = saved[signum];
+  return 1;
+}
+
+static void set_restart_default(unsigned flags) {
+  int s;
+  for (s = 0; s < SIGPORT_NSIG; s++)
+    restart[s] = (flags & SIGPORT_INIT_RESTART) ? 1 : 0;
+}
+
+/* Fills a sigaction for a disposition. */
+static void make_action(int signum, int disp, struct sigaction *sa) {
+  memset(sa, 0, sizeof *sa);
+  /* Every signal is blocked while the trip runs, so trips never nest on
+     one thread. */
+  sigfillset(&sa->sa_mask);
+  if (disp == SP_DISP_TRIP) {
+    sa->sa_sigaction = sp__posix_raw_handler;
+    sa->sa_flags = SA_SIGINFO | SA_ONSTACK | (restart[signum] ? SA_RESTART : 0);
+  } else {
+    sa->sa_handler = disp == SP_DISP_IGN ? SIG_IGN : SIG_DFL;
+  }
+}
+
+int sp__backend_set_disposition(int signum, int disp) {
+  struct sigaction sa;
+  if (!has_saved[signum]) {
+    if (sigaction(signum, NULL, &saved[signum]) != 0)
+      return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
+    has_saved[signum] = 1;
+  }
+  make_action(signum, disp, &sa);
+  if (sigaction(signum, &sa, NULL) != 0)
+    return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
+  return 0;
+}
+
+int sp__backend_get_disposition(int signum) {
+  struct sigaction cur;
+  if (sigaction(signum, NULL, &cur) != 0) return SP_DISP_FOREIGN;
+  if ((cur.sa_flags & SA_SIGINFO) &&
+      cur.sa_sigaction == sp__posix_raw_handler)
+    return SP_DISP_TRIP;
+  if (cur.sa_handler == SIG_DFL) return SP_DISP_DFL;
+  if (cur.sa_handler == SIG_IGN) return SP_DISP_IGN;
+  return SP_DISP_FOREIGN;
+}
+
+int sp__backend_restore_original(int signum) {
+  if (!has_saved[signum]) return 0;
+  if (sigaction(signum, &saved[signum], NULL) != 0)
+    return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
+  has_saved[signum] = 0;
+  return 0;
+}
+
+void sp__backend_forget_original(int signum) { has_saved[signum] = 0; }
+
+void sp__posix_actions_init(unsigned flags) { set_restart_default(flags); }
+
+int sigport_siginterrupt(int signum, int flag) {
+  struct sigaction cur;
+  int rc = sp__check_range(signum, "sigport_siginterrupt");
+  if (rc != 0) return rc;
+  if (sigaction(signum, NULL, &cur) != 0)
+    return sp__fail_os(SIGPORT_EOS, errno, "sigport_siginterrupt(%d)", signum);
+  if (flag)
+    cur.sa_flags &= ~SA_RESTART;
+  else
+    cur.sa_flags |= SA_RESTART;
+  if (sigaction(signum, &cur, NULL) != 0)
+    return sp__fail_os(SIGPORT_EOS, errno, "sigport_siginterrupt(%d)", signum);
+  restart[signum] = flag ? 0 : 1;
+  return 0;
+}
+
+void sp__posix_to_sigset(const sigport_sigset_t *in, sigset_t *out) {
+  int s;
+  sigemptyset(out);
+  for (s = 1; s < SIGPORT_NSIG; s++)
+    if ((in->bits[s / 64] >> (s % 64)) & 1) (void)sigaddset(out, s);
+}
+
+void sp__posix_from_sigset(const sigset_t *in, sigport_sigset_t *out) {
+  int s;
+  out->bits[0] = out->bits[1] = 0;
+  for (s = 1; s < SIGPORT_NSIG; s++)
+    if (sigismember(in, s) == 1) out->bits[s / 64] |= (uint64_t)1 << (s % 64);
+}

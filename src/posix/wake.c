@@ -1,0 +1,124 @@
+/*
+ * wake.c: the wakeup fd written by the trip, sigport_pause()'s wake pipe,
+ * sigport_socketpair(), and the system's error texts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "posix.h"
+
+/* The pause wake pipe: read end, write end. Atomic because the trip reads
+   the write end while a fork() child makes a new pipe. */
+static sp_atomic_int wake_rd = -1, wake_wr = -1;
+
+static int set_flags(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+  fl = fcntl(fd, F_GETFD);
+  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return -1;
+  return 0;
+}
+
+int sp__posix_wake_open(void) {
+  int fds[2];
+  if (pipe(fds) != 0) return sp__fail_os(SIGPORT_EOS, errno, "pipe");
+  if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
+    int err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    return sp__fail_os(SIGPORT_EOS, err, "fcntl");
+  }
+  atomic_store_explicit(&wake_rd, fds[0], SP_RELAXED);
+  atomic_store_explicit(&wake_wr, fds[1], SP_RELEASE);
+  return 0;
+}
+
+void sp__posix_wake_close(void) {
+  int rd = atomic_exchange_explicit(&wake_rd, -1, SP_RELAXED);
+  int wr = atomic_exchange_explicit(&wake_wr, -1, SP_ACQ_REL);
+  if (rd >= 0) close(rd);
+  if (wr >= 0) close(wr);
+}
+
+void sp__backend_pause_wake(void) {
+  int wr = atomic_load_explicit(&wake_wr, SP_ACQUIRE);
+  if (wr >= 0) {
+    char byte = 0;
+    /* A full pipe already holds a wakeup; nothing is lost. */
+    ssize_t n = write(wr, &byte, 1);
+    (void)n;
+  }
+}
+
+int sp__backend_pause_wait(void) {
+  struct pollfd p;
+  char buf[64];
+  p.fd = atomic_load_explicit(&wake_rd, SP_RELAXED);
+  p.events = POLLIN;
+  p.revents = 0;
+  if (poll(&p, 1, -1) < 0 && errno != EINTR)
+    return sp__fail_os(SIGPORT_EOS, errno, "sigport_pause: poll");
+  while (read(p.fd, buf, sizeof buf) > 0) {
+  }
+  return 0;
+}
+
+int sp__backend_wakeup_write(sigport_socket_t fd, int signum, int *full) {
+  unsigned char byte = (unsigned char)signum;
+  if (write(fd, &byte, 1) == 1) return 0;
+  *full = errno == EAGAIN || errno == EWOULDBLOCK;
+  return errno;
+}
+
+int sp__backend_check_wakeup_fd(sigport_socket_t fd) {
+  struct stat st;
+  int fl;
+  if (fd < 0)
+    return sp__fail(SIGPORT_EVALUE, "sigport_set_wakeup_fd: invalid fd %d", fd);
+  if (fstat(fd, &st) != 0)
+    return sp__fail_os(SIGPORT_EOS, errno,
+                       "sigport_set_wakeup_fd: invalid fd %d", fd);
+  fl = fcntl(fd, F_GETFL);
+  if (fl < 0)
+    return sp__fail_os(SIGPORT_EOS, errno,
+                       "sigport_set_wakeup_fd: invalid fd %d", fd);
+  if (!(fl & O_NONBLOCK))
+    return sp__fail(SIGPORT_EVALUE,
+                    "sigport_set_wakeup_fd: the fd %d must be in "
+                    "non-blocking mode",
+                    fd);
+  return 0;
+}
+
+int sigport_socketpair(sigport_socket_t pair[2]) {
+  int fds[2], type = SOCK_STREAM;
+  int rc = sp__check_ptr(pair, "sigport_socketpair", "pair");
+  if (rc != 0) return rc;
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+  type |= SOCK_NONBLOCK | SOCK_CLOEXEC;
+#endif
+  if (socketpair(AF_UNIX, type, 0, fds) != 0)
+    return sp__fail_os(SIGPORT_EOS, errno, "sigport_socketpair: socketpair");
+  if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
+    int err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    return sp__fail_os(SIGPORT_EOS, err, "sigport_socketpair: fcntl");
+  }
+  pair[0] = fds[0];
+  pair[1] = fds[1];
+  return 0;
+}
+
+void sp__backend_error_text(int err, char *buf, size_t size) {
+  if (strerror_r(err, buf, size) != 0) snprintf(buf, size, "error %d", err);
+}
+
+void sp__backend_yield(void) { sched_yield(); }

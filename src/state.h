@@ -1,0 +1,95 @@
+/*
+ * state.h: the process-wide state that the trip, dispatch and the backends
+ * share: one entry per signal with its delivery counter, its siginfo slot
+ * and its handler, and the global pending flag and bitmap.
+ */
+#ifndef SIGPORT_STATE_H
+#define SIGPORT_STATE_H
+
+#include "atomics.h"
+#include "sigport.h"
+
+/* Bitmap words: 32-bit, the width of an atomic unsigned everywhere. */
+#define SP_WORD_BITS 32
+#define SP_NWORDS ((SIGPORT_NSIG + SP_WORD_BITS - 1) / SP_WORD_BITS)
+
+_Static_assert(SIGPORT_NSIG <= 128, "sigport_sigset_t holds 128 signals");
+
+/* What sigport last set for a signal (sp_sig.ours). */
+enum sp_disp {
+  SP_DISP_NONE = -1, /* sigport has not set it (or gave it back) */
+  SP_DISP_DFL = 0,
+  SP_DISP_IGN = 1,
+  SP_DISP_TRIP = 2,   /* sigport's raw handler */
+  SP_DISP_FOREIGN = 3 /* something else's handler (reported, never set) */
+};
+
+/*
+ * The siginfo of the last recorded delivery, a seqlock. The writer is a
+ * trip: it takes `busy` with a try-lock (a trip that finds it taken skips
+ * the record), makes `seq` odd, stores the fields and makes `seq` even
+ * again. The fields are relaxed atomics so that a reader racing a writer is
+ * well defined; the reader retries until it sees the same even `seq` on
+ * both sides. No field is a 64-bit atomic.
+ */
+struct sp_slot {
+  atomic_flag busy;
+  sp_atomic_uint seq;
+  sp_atomic_int code, errnum, status;
+  sp_atomic_uint pid, uid;
+  sp_atomic_long band;
+  sp_atomic_intptr value;
+  sp_atomic_ptr addr;
+};
+
+/* What a backend's raw handler hands to the trip. */
+struct sp_record {
+  int code, errnum, status;
+  unsigned pid, uid;
+  long band;
+  intptr_t value;
+  void *addr;
+};
+
+struct sp_sig {
+  sp_atomic_ulong count; /* deliveries not yet taken by dispatch */
+  struct sp_slot slot;
+  /* The handler, set on the main thread; atomic because
+     sigport_getsignal() may read it from any thread. */
+  _Atomic(sigport_handler_fn) fn;
+  sp_atomic_ptr arg;
+  /* What sigport last set (enum sp_disp); main thread only, but read by
+     sigport_restore_for_exec() in a fork() child. */
+  sp_atomic_int ours;
+};
+
+struct sp_state {
+  sp_atomic_int pending;           /* something awaits dispatch */
+  sp_atomic_uint bits[SP_NWORDS];  /* which signals have deliveries */
+  sp_atomic_int sleeping;          /* sigport_pause() is about to sleep */
+  sp_atomic_int trips_active;      /* trips running now, on any thread */
+  sp_atomic_intptr wakeup_fd;      /* sigport_socket_t, or SIGPORT_NO_SOCKET */
+  sp_atomic_uint wakeup_flags;
+  sp_atomic_uint wakeup_failures;  /* failed writes since the last report */
+  sp_atomic_int wakeup_error;      /* the last failure's error number */
+  sp_atomic_uint dispatches;       /* dispatch calls that took something and
+                                      finished; a console thread waits on it */
+  sp_atomic_int init_count;        /* sigport_init() calls not yet undone */
+  unsigned init_flags;             /* the first sigport_init()'s flags */
+  struct sp_sig sig[SIGPORT_NSIG];
+};
+
+extern struct sp_state sp__state;
+
+/* Resets what a fork() child must not inherit: counters, bitmap, flags,
+   slots and the wakeup fd. Async-signal-safe; all signals must be blocked. */
+void sp__state_reset_deliveries(void);
+
+/* Waits until no trip is running on any thread. */
+void sp__state_wait_for_trips(void);
+
+/* The trip: records one delivery of signum. Called by a backend's raw
+   handler after it saved errno; async-signal-safe. */
+void sp__trip(int signum, const struct sp_record *rec);
+
+#endif /* SIGPORT_STATE_H */

@@ -1,0 +1,68 @@
+/*
+ * trip.c: the trip, the only sigport code that runs in signal context. It
+ * records a delivery, counts it, flags it and wakes whoever waits, in that
+ * order, and nothing else: no locks, no allocation, no stdio, no
+ * thread-local storage, only lock-free atomics and async-signal-safe
+ * calls. The backend's raw handler saved errno before calling it and
+ * restores it after.
+ *
+ * Record first and wake last: a loop woken by the byte must find the
+ * delivery counted, and a dispatch that takes a count must find its siginfo
+ * already there.
+ */
+#include "backend.h"
+#include "state.h"
+
+/* Writes the record into the signal's seqlock slot, unless another
+   thread's trip holds it (then the count still goes up below). */
+static void record(struct sp_slot *slot, const struct sp_record *rec) {
+  unsigned seq;
+  if (atomic_flag_test_and_set_explicit(&slot->busy, SP_ACQUIRE)) return;
+  seq = atomic_load_explicit(&slot->seq, SP_RELAXED);
+  atomic_store_explicit(&slot->seq, seq + 1, SP_RELAXED);
+  atomic_thread_fence(SP_RELEASE);
+  atomic_store_explicit(&slot->code, rec->code, SP_RELAXED);
+  atomic_store_explicit(&slot->errnum, rec->errnum, SP_RELAXED);
+  atomic_store_explicit(&slot->status, rec->status, SP_RELAXED);
+  atomic_store_explicit(&slot->pid, rec->pid, SP_RELAXED);
+  atomic_store_explicit(&slot->uid, rec->uid, SP_RELAXED);
+  atomic_store_explicit(&slot->band, rec->band, SP_RELAXED);
+  atomic_store_explicit(&slot->value, rec->value, SP_RELAXED);
+  atomic_store_explicit(&slot->addr, rec->addr, SP_RELAXED);
+  atomic_store_explicit(&slot->seq, seq + 2, SP_RELEASE);
+  atomic_flag_clear_explicit(&slot->busy, SP_RELEASE);
+}
+
+void sp__trip(int signum, const struct sp_record *rec) {
+  struct sp_sig *sig = &sp__state.sig[signum];
+  intptr_t fd;
+
+  /* Counted as running, so that shutdown and set_wakeup_fd can wait for
+     it. seq_cst pairs with their store-then-check. */
+  atomic_fetch_add_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+
+  record(&sig->slot, rec);
+  atomic_fetch_add_explicit(&sig->count, 1, SP_RELEASE);
+  atomic_fetch_or_explicit(&sp__state.bits[signum / SP_WORD_BITS],
+                           1u << (signum % SP_WORD_BITS), SP_RELEASE);
+  atomic_store_explicit(&sp__state.pending, 1, SP_SEQ_CST);
+
+  fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
+  if (fd != (intptr_t)SIGPORT_NO_SOCKET) {
+    int full = 0;
+    int err = sp__backend_wakeup_write((sigport_socket_t)fd, signum, &full);
+    if (err != 0 &&
+        !(full && (atomic_load_explicit(&sp__state.wakeup_flags, SP_RELAXED) &
+                   SIGPORT_WAKEUP_NO_WARN))) {
+      atomic_store_explicit(&sp__state.wakeup_error, err, SP_RELAXED);
+      atomic_fetch_add_explicit(&sp__state.wakeup_failures, 1, SP_RELEASE);
+    }
+  }
+
+  /* pause() sets `sleeping` before its last look at `pending`; this load
+     comes after the store above, so one of the two sees the other. */
+  if (atomic_load_explicit(&sp__state.sleeping, SP_SEQ_CST))
+    sp__backend_pause_wake();
+
+  atomic_fetch_sub_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+}

@@ -1,0 +1,60 @@
+/*
+ * helpers.h: what the test suites share.
+ */
+#ifndef SIGPORT_TEST_HELPERS_H
+#define SIGPORT_TEST_HELPERS_H
+
+#include <check.h>
+#include <string.h>
+
+#include "sigport.h"
+
+/* The path of the test executable, for re-running it as a child. */
+extern const char *sp_test_argv0;
+
+/* 1 under ThreadSanitizer or valgrind, where queued and standard signals
+   merge, so exact delivery counts cannot be asserted (SIGPORT_TEST_RELAXED
+   set in the environment by the test configuration). */
+int sp_test_relaxed_counts(void);
+
+/* A handler's record of what it saw. sp_count_handler() counts into the
+   struct its arg points to, and returns its `result`. */
+struct sp_counter {
+  int calls;               /* handler calls */
+  unsigned long total;     /* deliveries, info->count added up */
+  sigport_siginfo_t last;  /* the last call's info */
+  int result;              /* what the handler returns */
+};
+int sp_count_handler(int signum, const sigport_siginfo_t *info, void *arg);
+
+/* The order in which handlers ran: sp_order_handler() appends signum. */
+extern int sp_order[64];
+extern int sp_norder;
+int sp_order_handler(int signum, const sigport_siginfo_t *info, void *arg);
+
+/* Milliseconds on a monotonic clock. */
+double sp_now_ms(void);
+/* Sleeps for ms milliseconds. */
+void sp_sleep_ms(int ms);
+
+/* Asserts that a call failed with `code` and that sigport_last_error()
+   contains `needle`. */
+#define SP_ASSERT_FAILS(call, code, needle)                                  \
+  do {                                                                       \
+    int sp_rc_ = (call);                                                     \
+    ck_assert_msg(sp_rc_ == (code), "%s returned %d, expected %d (%s)",      \
+                  #call, sp_rc_, (code), sigport_last_error());              \
+    ck_assert_msg(strstr(sigport_last_error(), (needle)) != NULL,            \
+                  "%s: message '%s' does not contain '%s'", #call,           \
+                  sigport_last_error(), (needle));                           \
+  } while (0)
+
+/* Asserts that a call returned 0. */
+#define SP_ASSERT_OK(call)                                                  \
+  do {                                                                       \
+    int sp_rc_ = (call);                                                     \
+    ck_assert_msg(sp_rc_ == 0, "%s returned %d: %s", #call, sp_rc_,          \
+                  sigport_last_error());                                     \
+  } while (0)
+
+#endif
