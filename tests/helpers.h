@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sigport.h"
+#include "suites.h"
 
 /* The path of the test executable, for re-running it as a child. */
 extern const char *sp_test_argv0;

@@ -28,7 +28,12 @@
   X(handlers)        \
   X(wakeup)          \
   X(process)         \
-  X(stress)
+  X(stress)          \
+  X(badinput)        \
+  X(timers)          \
+  X(masks)           \
+  X(waits)           \
+  X(send)
 #define SP_CHILDREN(C) C(process)
 #endif
 

@@ -1,0 +1,329 @@
+/*
+ * test_badinput.c: every public function called with bad input, from a
+ * table. Each call must fail with its exact code, with a message that
+ * names the bad value, and must change nothing: dispositions, the signal
+ * mask and the timers are read before and after through the raw system
+ * calls, not through sigport.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+/* The raw state of the process. */
+struct snapshot {
+  struct sigaction sa[SIGPORT_NSIG];
+  int sa_ok[SIGPORT_NSIG];
+  sigset_t mask;
+  struct itimerval timers[3];
+  sigport_socket_t wakeup_fd;
+};
+
+static void take(struct snapshot *s) {
+  int n;
+  memset(s, 0, sizeof *s);
+  for (n = 1; n < SIGPORT_NSIG; n++)
+    s->sa_ok[n] = sigaction(n, NULL, &s->sa[n]) == 0;
+  ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, NULL, &s->mask), 0);
+  ck_assert_int_eq(getitimer(ITIMER_REAL, &s->timers[0]), 0);
+  ck_assert_int_eq(getitimer(ITIMER_VIRTUAL, &s->timers[1]), 0);
+  ck_assert_int_eq(getitimer(ITIMER_PROF, &s->timers[2]), 0);
+  s->wakeup_fd = sigport_get_wakeup_fd();
+}
+
+static void assert_unchanged(const struct snapshot *a, const struct snapshot *b,
+                             const char *what) {
+  int n;
+  for (n = 1; n < SIGPORT_NSIG; n++) {
+    ck_assert_msg(a->sa_ok[n] == b->sa_ok[n], "%s: signal %d", what, n);
+    if (!a->sa_ok[n]) continue;
+    ck_assert_msg(a->sa[n].sa_handler == b->sa[n].sa_handler,
+                  "%s changed the disposition of signal %d", what, n);
+  }
+  for (n = 1; n < SIGPORT_NSIG; n++)
+    ck_assert_msg(sigismember(&a->mask, n) == sigismember(&b->mask, n),
+                  "%s changed the mask for signal %d", what, n);
+  for (n = 0; n < 3; n++) {
+    /* A running timer counts down; armed or not, and its interval, must
+       not change. */
+    int armed_a = a->timers[n].it_value.tv_sec != 0 ||
+                  a->timers[n].it_value.tv_usec != 0;
+    int armed_b = b->timers[n].it_value.tv_sec != 0 ||
+                  b->timers[n].it_value.tv_usec != 0;
+    ck_assert_msg(armed_a == armed_b, "%s armed or disarmed timer %d", what, n);
+    ck_assert_msg(a->timers[n].it_interval.tv_sec ==
+                          b->timers[n].it_interval.tv_sec &&
+                      a->timers[n].it_interval.tv_usec ==
+                          b->timers[n].it_interval.tv_usec,
+                  "%s changed the interval of timer %d", what, n);
+  }
+  ck_assert_msg(a->wakeup_fd == b->wakeup_fd, "%s changed the wakeup fd", what);
+}
+
+/* Fixtures the calls use. */
+static sigport_sigset_t some_set, empty_set;
+static int blocking_fd = -1, closed_fd = -1, sock_pair[2] = {-1, -1};
+static int handler(int s, const sigport_siginfo_t *i, void *a) {
+  (void)s;
+  (void)i;
+  (void)a;
+  return 0;
+}
+
+struct bad_call {
+  const char *what;
+  int (*call)(void);
+  int code;
+  const char *needle; /* NULL: the message is formatted from `value` */
+};
+
+#define CALL(name, expr) \
+  static int name(void) { return (expr); }
+
+static sigport_handler_t h_out;
+static const char *desc_out;
+static sigport_itimerval_t tv_out;
+static int signum_out;
+static sigport_siginfo_t info_out;
+static char siginfo_blob[128];
+
+CALL(init_flags, sigport_init(0x80))
+CALL(signal_0, sigport_signal(0, handler, NULL, NULL))
+CALL(signal_neg, sigport_signal(-1, handler, NULL, NULL))
+CALL(signal_nsig, sigport_signal(SIGPORT_NSIG, handler, NULL, NULL))
+CALL(signal_huge, sigport_signal(INT_MAX, handler, NULL, NULL))
+CALL(signal_min, sigport_signal(INT_MIN, SIGPORT_SIG_IGN, NULL, NULL))
+CALL(signal_kill, sigport_signal(SIGKILL, handler, NULL, NULL))
+CALL(signal_stop, sigport_signal(SIGSTOP, SIGPORT_SIG_IGN, NULL, NULL))
+CALL(signal_reserved, sigport_signal(SIGRTMIN - 1, handler, NULL, NULL))
+CALL(getsignal_range, sigport_getsignal(SIGPORT_NSIG, &h_out))
+CALL(getsignal_null, sigport_getsignal(SIGUSR1, NULL))
+CALL(strsignal_0, sigport_strsignal(0, &desc_out))
+CALL(strsignal_null, sigport_strsignal(SIGINT, NULL))
+CALL(signum_null, sigport_signum(NULL))
+CALL(signum_unknown, sigport_signum("SIGNOPE"))
+CALL(signum_number, sigport_signum("999"))
+CALL(addset_null, sigport_sigaddset(NULL, SIGINT))
+CALL(addset_0, sigport_sigaddset(&some_set, 0))
+CALL(addset_nsig, sigport_sigaddset(&some_set, SIGPORT_NSIG))
+CALL(delset_neg, sigport_sigdelset(&some_set, -7))
+CALL(ismember_big, sigport_sigismember(&some_set, 4096))
+CALL(next_neg, sigport_sigset_next(&some_set, -2))
+CALL(valid_null, sigport_valid_signals(NULL))
+CALL(fill_null, sigport_sigfillset(NULL))
+CALL(empty_null, sigport_sigemptyset(NULL))
+CALL(wakeup_neg, sigport_set_wakeup_fd(-5, 0, NULL))
+CALL(wakeup_closed, sigport_set_wakeup_fd(closed_fd, 0, NULL))
+CALL(wakeup_blocking, sigport_set_wakeup_fd(blocking_fd, 0, NULL))
+CALL(wakeup_flags, sigport_set_wakeup_fd(sock_pair[1], 0x40, NULL))
+CALL(socketpair_null, sigport_socketpair(NULL))
+CALL(alarm_huge, sigport_alarm(UINT_MAX))
+CALL(setitimer_which, sigport_setitimer(99, 1.0, 0.0, NULL))
+CALL(setitimer_neg, sigport_setitimer(SIGPORT_ITIMER_REAL, -1.5, 0.0, NULL))
+CALL(setitimer_neg_interval,
+     sigport_setitimer(SIGPORT_ITIMER_REAL, 1.0, -2.5, NULL))
+CALL(setitimer_nan, sigport_setitimer(SIGPORT_ITIMER_REAL, NAN, 0.0, NULL))
+CALL(setitimer_inf,
+     sigport_setitimer(SIGPORT_ITIMER_VIRTUAL, INFINITY, 0.0, NULL))
+CALL(setitimer_huge, sigport_setitimer(SIGPORT_ITIMER_PROF, 1e300, 0.0, NULL))
+CALL(getitimer_which, sigport_getitimer(-1, &tv_out))
+CALL(getitimer_null, sigport_getitimer(SIGPORT_ITIMER_REAL, NULL))
+CALL(sigmask_how, sigport_pthread_sigmask(77, &some_set, NULL))
+CALL(sigmask_null, sigport_pthread_sigmask(SIGPORT_SIG_BLOCK, NULL, NULL))
+CALL(sigpending_null, sigport_sigpending(NULL))
+CALL(sigwait_null, sigport_sigwait(NULL, &signum_out))
+CALL(sigwait_empty, sigport_sigwait(&empty_set, &signum_out))
+CALL(sigwait_out_null, sigport_sigwait(&some_set, NULL))
+CALL(sigwaitinfo_empty, sigport_sigwaitinfo(&empty_set, &info_out))
+CALL(sigtimedwait_neg, sigport_sigtimedwait(&some_set, -0.5, &info_out))
+CALL(sigtimedwait_nan, sigport_sigtimedwait(&some_set, NAN, &info_out))
+CALL(sigtimedwait_inf, sigport_sigtimedwait(&some_set, INFINITY, &info_out))
+CALL(raise_0, sigport_raise(0))
+CALL(raise_nsig, sigport_raise(SIGPORT_NSIG))
+CALL(kill_neg, sigport_kill(getpid(), -1))
+CALL(kill_nsig, sigport_kill(getpid(), SIGPORT_NSIG + 5))
+CALL(pthread_kill_range, sigport_pthread_kill(pthread_self(), 1000))
+CALL(pidfd_range, sigport_pidfd_send_signal(0, -4, NULL, 0))
+CALL(pidfd_info, sigport_pidfd_send_signal(0, SIGTERM, siginfo_blob, 0))
+CALL(pidfd_closed, sigport_pidfd_send_signal(closed_fd, SIGTERM, NULL, 0))
+CALL(siginterrupt_range, sigport_siginterrupt(0, 1))
+CALL(siginterrupt_nsig, sigport_siginterrupt(SIGPORT_NSIG, 0))
+
+static char closed_text[32], blocking_text[32];
+
+static const struct bad_call table[] = {
+    {"init flags", init_flags, SIGPORT_EVALUE, "0x80"},
+    {"signal 0", signal_0, SIGPORT_EVALUE, "signal number 0 out of range"},
+    {"signal -1", signal_neg, SIGPORT_EVALUE, "signal number -1 out of range"},
+    {"signal NSIG", signal_nsig, SIGPORT_EVALUE, "out of range"},
+    {"signal INT_MAX", signal_huge, SIGPORT_EVALUE, "2147483647"},
+    {"signal INT_MIN", signal_min, SIGPORT_EVALUE, "-2147483648"},
+    {"signal SIGKILL", signal_kill, SIGPORT_EOS, "SIGKILL"},
+    {"signal SIGSTOP", signal_stop, SIGPORT_EOS, "SIGSTOP"},
+    {"signal reserved", signal_reserved, SIGPORT_EOS, "reserved"},
+    {"getsignal NSIG", getsignal_range, SIGPORT_EVALUE, "out of range"},
+    {"getsignal NULL", getsignal_null, SIGPORT_EVALUE, "current"},
+    {"strsignal 0", strsignal_0, SIGPORT_EVALUE, "0 is not a signal"},
+    {"strsignal NULL", strsignal_null, SIGPORT_EVALUE, "description"},
+    {"signum NULL", signum_null, SIGPORT_EVALUE, "name"},
+    {"signum unknown", signum_unknown, SIGPORT_EVALUE, "'SIGNOPE'"},
+    {"signum 999", signum_number, SIGPORT_EVALUE, "999"},
+    {"sigaddset NULL", addset_null, SIGPORT_EVALUE, "set must not be NULL"},
+    {"sigaddset 0", addset_0, SIGPORT_EVALUE, "signal number 0"},
+    {"sigaddset NSIG", addset_nsig, SIGPORT_EVALUE, "out of range"},
+    {"sigdelset -7", delset_neg, SIGPORT_EVALUE, "-7"},
+    {"sigismember 4096", ismember_big, SIGPORT_EVALUE, "4096"},
+    {"sigset_next -2", next_neg, SIGPORT_EVALUE, "-2"},
+    {"valid_signals NULL", valid_null, SIGPORT_EVALUE, "out"},
+    {"sigfillset NULL", fill_null, SIGPORT_EVALUE, "set"},
+    {"sigemptyset NULL", empty_null, SIGPORT_EVALUE, "set"},
+    {"wakeup -5", wakeup_neg, SIGPORT_EVALUE, "-5"},
+    {"wakeup closed", wakeup_closed, SIGPORT_EOS, closed_text},
+    {"wakeup blocking", wakeup_blocking, SIGPORT_EVALUE, blocking_text},
+    {"wakeup flags", wakeup_flags, SIGPORT_EVALUE, "0x40"},
+    {"socketpair NULL", socketpair_null, SIGPORT_EVALUE, "pair"},
+    {"alarm UINT_MAX", alarm_huge, SIGPORT_EVALUE, "4294967295"},
+    {"setitimer which", setitimer_which, SIGPORT_EITIMER, "99"},
+    {"setitimer negative", setitimer_neg, SIGPORT_EITIMER, "-1.5"},
+    {"setitimer negative interval", setitimer_neg_interval, SIGPORT_EITIMER,
+     "-2.5"},
+    {"setitimer NaN", setitimer_nan, SIGPORT_EVALUE, "nan"},
+    {"setitimer inf", setitimer_inf, SIGPORT_EVALUE, "inf"},
+    {"setitimer huge", setitimer_huge, SIGPORT_EVALUE, "1e+300"},
+    {"getitimer which", getitimer_which, SIGPORT_EITIMER, "-1"},
+    {"getitimer NULL", getitimer_null, SIGPORT_EVALUE, "current"},
+    {"pthread_sigmask how", sigmask_how, SIGPORT_EVALUE, "77"},
+    {"pthread_sigmask NULL", sigmask_null, SIGPORT_EVALUE, "mask"},
+    {"sigpending NULL", sigpending_null, SIGPORT_EVALUE, "out"},
+    {"sigwait NULL", sigwait_null, SIGPORT_EVALUE, "set"},
+    {"sigwait empty", sigwait_empty, SIGPORT_EVALUE, "empty"},
+    {"sigwait signum NULL", sigwait_out_null, SIGPORT_EVALUE, "signum"},
+    {"sigwaitinfo empty", sigwaitinfo_empty, SIGPORT_EVALUE, "empty"},
+    {"sigtimedwait negative", sigtimedwait_neg, SIGPORT_EVALUE, "-0.5"},
+    {"sigtimedwait NaN", sigtimedwait_nan, SIGPORT_EVALUE, "nan"},
+    {"sigtimedwait inf", sigtimedwait_inf, SIGPORT_EVALUE, "inf"},
+    {"raise 0", raise_0, SIGPORT_EVALUE, "signal number 0"},
+    {"raise NSIG", raise_nsig, SIGPORT_EVALUE, "out of range"},
+    {"kill -1", kill_neg, SIGPORT_EVALUE, "signal number -1"},
+    {"kill NSIG+5", kill_nsig, SIGPORT_EVALUE, "out of range"},
+    {"pthread_kill 1000", pthread_kill_range, SIGPORT_EVALUE, "1000"},
+    {"pidfd -4", pidfd_range, SIGPORT_EVALUE, "-4"},
+    {"pidfd siginfo", pidfd_info, SIGPORT_EVALUE, "siginfo"},
+    {"pidfd closed", pidfd_closed, SIGPORT_EOS, closed_text},
+    {"siginterrupt 0", siginterrupt_range, SIGPORT_EVALUE, "signal number 0"},
+    {"siginterrupt NSIG", siginterrupt_nsig, SIGPORT_EVALUE, "out of range"},
+};
+
+static void setup(void) {
+  int fds[2];
+  ck_assert_int_eq(sigport_init(0), 0);
+  SP_ASSERT_OK(sigport_socketpair(sock_pair));
+  SP_ASSERT_OK(sigport_set_wakeup_fd(sock_pair[1], 0, NULL));
+  ck_assert_int_eq(pipe(fds), 0);
+  blocking_fd = fds[1];
+  closed_fd = fds[0];
+  close(closed_fd);
+  snprintf(closed_text, sizeof closed_text, "%d", closed_fd);
+  snprintf(blocking_text, sizeof blocking_text, "fd %d", blocking_fd);
+  sigport_sigemptyset(&empty_set);
+  sigport_sigemptyset(&some_set);
+  sigport_sigaddset(&some_set, SIGUSR1);
+}
+
+static void teardown(void) {
+  sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL);
+  close(sock_pair[0]);
+  close(sock_pair[1]);
+  close(blocking_fd);
+  sigport_shutdown();
+}
+
+START_TEST(test_table) {
+  const struct bad_call *c = &table[_i];
+  struct snapshot before, after;
+  sigport_sigset_t set_before;
+  int rc;
+  /* A live state to compare against: a handler, a mask, a timer. */
+  sigset_t block;
+  struct itimerval tv = {{0, 0}, {100, 0}};
+  SP_ASSERT_OK(sigport_signal(SIGUSR2, handler, NULL, NULL));
+  sigemptyset(&block);
+  sigaddset(&block, SIGWINCH);
+  ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, &block, NULL), 0);
+  ck_assert_int_eq(setitimer(ITIMER_REAL, &tv, NULL), 0);
+
+  set_before = some_set;
+  take(&before);
+  rc = c->call();
+  take(&after);
+  ck_assert_msg(rc == c->code, "%s: returned %d (%s), expected %d", c->what,
+                rc, sigport_last_error(), c->code);
+  ck_assert_msg(strstr(sigport_last_error(), c->needle) != NULL,
+                "%s: message '%s' does not name '%s'", c->what,
+                sigport_last_error(), c->needle);
+  assert_unchanged(&before, &after, c->what);
+  ck_assert_msg(memcmp(&set_before, &some_set, sizeof some_set) == 0,
+                "%s changed the set", c->what);
+
+  tv.it_value.tv_sec = 0;
+  ck_assert_int_eq(setitimer(ITIMER_REAL, &tv, NULL), 0);
+}
+END_TEST
+
+/* Calls that belong to the main thread fail elsewhere, and change
+   nothing. */
+struct off_main {
+  int rc[5];
+  char message[5][160];
+};
+
+static void *call_off_main(void *arg) {
+  struct off_main *r = arg;
+  int i = 0;
+  r->rc[i] = sigport_signal(SIGUSR1, handler, NULL, NULL);
+  snprintf(r->message[i++], 160, "%s", sigport_last_error());
+  r->rc[i] = sigport_dispatch();
+  snprintf(r->message[i++], 160, "%s", sigport_last_error());
+  r->rc[i] = sigport_pause();
+  snprintf(r->message[i++], 160, "%s", sigport_last_error());
+  r->rc[i] = sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL);
+  snprintf(r->message[i++], 160, "%s", sigport_last_error());
+  r->rc[i] = sigport_init(0);
+  snprintf(r->message[i++], 160, "%s", sigport_last_error());
+  return NULL;
+}
+
+START_TEST(test_wrong_thread) {
+  struct off_main r;
+  struct snapshot before, after;
+  pthread_t t;
+  int i;
+  take(&before);
+  ck_assert_int_eq(pthread_create(&t, NULL, call_off_main, &r), 0);
+  ck_assert_int_eq(pthread_join(t, NULL), 0);
+  take(&after);
+  for (i = 0; i < 5; i++) {
+    ck_assert_msg(r.rc[i] == SIGPORT_EVALUE, "call %d returned %d", i, r.rc[i]);
+    ck_assert_msg(strstr(r.message[i], "main thread") != NULL,
+                  "call %d: message '%s'", i, r.message[i]);
+  }
+  assert_unchanged(&before, &after, "calls off the main thread");
+}
+END_TEST
+
+Suite *sp_suite_badinput(void) {
+  Suite *s = suite_create("badinput");
+  TCase *tc = tcase_create("badinput");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_loop_test(tc, test_table, 0, (int)(sizeof table / sizeof table[0]));
+  tcase_add_test(tc, test_wrong_thread);
+  suite_add_tcase(s, tc);
+  return s;
+}
