@@ -558,22 +558,30 @@ typedef struct sigport_itimerval {
 } sigport_itimerval_t;
 
 /* Arms SIGALRM to fire in `seconds` (0 cancels), and returns the seconds
-   that were left on the previous alarm (0 if none).
-   Errors: SIGPORT_EVALUE if seconds > INT_MAX. Windows: SIGPORT_ENOTAVAIL. */
+   that were left on the previous alarm (0 if none), rounded as the system
+   rounds them. alarm and SIGPORT_ITIMER_REAL are the same timer.
+   Errors: SIGPORT_EVALUE if seconds > INT_MAX (the message names it).
+   Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_alarm(unsigned seconds);
 
 /* Arms timer `which` to fire after `seconds` and then every `interval`
-   seconds (0, 0 disarms). Times are rounded up to the system's resolution
-   (microseconds), so a tiny positive time never disarms a timer. `old`, if
-   not NULL, receives the previous setting.
+   seconds (a zero `seconds` disarms it). ITIMER_REAL counts real time and
+   sends SIGALRM, ITIMER_VIRTUAL the process's user CPU time (SIGVTALRM),
+   ITIMER_PROF its user and system CPU time (SIGPROF). Times are rounded up
+   to the system's resolution (microseconds), so a tiny positive time never
+   disarms a timer. `old`, if not NULL, receives the previous setting.
    Errors: SIGPORT_EITIMER for a bad `which` or a negative time;
    SIGPORT_EVALUE for NaN, an infinite time or one too large for the
-   system. The message names the value. Windows: SIGPORT_ENOTAVAIL. */
+   system's time_t. `which` is checked first, then `seconds`, then
+   `interval`; the message names the value ("sigport_setitimer: negative
+   time -1"). Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_setitimer(int which, double seconds,
                                      double interval,
                                      sigport_itimerval_t *old);
 
-/* Reads timer `which`. Errors: SIGPORT_EITIMER for a bad `which`;
+/* Reads timer `which`: the time left and the interval. A CPU-time timer
+   can read up to one system tick more than it was set to, since the system
+   samples CPU time at its ticks. Errors: SIGPORT_EITIMER for a bad `which`;
    SIGPORT_EVALUE if current is NULL. Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_getitimer(int which, sigport_itimerval_t *current);
 
@@ -586,11 +594,14 @@ enum { SIGPORT_SIG_BLOCK, SIGPORT_SIG_UNBLOCK, SIGPORT_SIG_SETMASK };
 /* Changes the calling thread's signal mask (BLOCK adds `mask`, UNBLOCK
    removes it, SETMASK replaces the mask); `old`, if not NULL, receives the
    previous mask. SIGKILL and SIGSTOP are silently left out, as the system
-   does. When the call unblocks signals that have pending deliveries with a
-   sigport handler, it dispatches them (on the main thread) before it
-   returns, and returns a handler's non-zero result.
-   Errors: SIGPORT_EVALUE for a bad `how` or mask NULL; SIGPORT_EOS if the
-   system refused. Windows: SIGPORT_ENOTAVAIL. */
+   does (and the C library's reserved signals). A pending signal that the
+   call unblocks is delivered during the call; UNBLOCK and SETMASK then
+   dispatch what is pending (on the main thread) before returning, and
+   return a handler's non-zero result, after the mask was changed and `old`
+   filled. BLOCK does not dispatch.
+   Errors: SIGPORT_EVALUE for a bad `how`, mask NULL, or a member of mask
+   outside [1; SIGPORT_NSIG - 1]; SIGPORT_EOS if the system refused.
+   Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_pthread_sigmask(int how, const sigport_sigset_t *mask,
                                            sigport_sigset_t *old);
 
@@ -601,26 +612,39 @@ SIGPORT_EXTERN int sigport_sigpending(sigport_sigset_t *out);
 /* The sigwait family. The signals of `set` must be blocked in every thread
    (for example with sigport_thread_block() in workers and
    sigport_pthread_sigmask() in the main thread); otherwise a delivery may go
-   to a thread's handler instead. A signal outside the set that has a
-   sigport handler and interrupts the wait is dispatched; if its handler
-   returns non-zero the wait ends with that value, otherwise it goes on
-   (PEP 475), with the time left for sigport_sigtimedwait().
-   The info they return describes one delivery (count 1). */
+   to a thread's handler instead. On the main thread, what is already
+   pending is dispatched first, and a handler's non-zero result ends the
+   call before it takes a signal of the set. A signal outside the set that
+   has a sigport handler and interrupts the wait is dispatched; if its
+   handler returns non-zero the wait ends with that value, otherwise it goes
+   on (PEP 475), with the time left for sigport_sigtimedwait(). Off the main
+   thread the wait goes on and the main thread dispatches later. A delivery
+   outside the set that comes as the wait returns a signal stays pending for
+   the next dispatch. The info they return describes one delivery (count 1):
+   signo, code, errnum, pid, uid and value, status for SIGCHLD, band for
+   SIGPOLL, addr for the fault signals and SIGTRAP.
+   Errors of all three: SIGPORT_EVALUE for set NULL, a member outside [1;
+   SIGPORT_NSIG - 1], or a set with no signal that can be waited for
+   ("empty signal set"; SIGKILL and SIGSTOP cannot be). */
 
 /* Waits for a signal of `set`, stores its number in *signum, returns 0.
    Errors: SIGPORT_EVALUE for NULL or an empty set; SIGPORT_EOS.
    Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_sigwait(const sigport_sigset_t *set, int *signum);
 
-/* As sigport_sigwait(), and fills *info. Returns the signal number.
+/* As sigport_sigwait(), and fills *info (if not NULL; zeroed when a
+   handler's result ends the wait). Returns the signal number.
    Windows, macOS, OpenBSD: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_sigwaitinfo(const sigport_sigset_t *set,
                                        sigport_siginfo_t *info);
 
-/* As sigport_sigwaitinfo() for at most `timeout` seconds: returns 1 when a
-   signal came (its info in *info), 0 when the time ran out (then *info is
-   zeroed). Never returns 0 earlier than asked.
-   Errors: SIGPORT_EVALUE for a negative, NaN or too large timeout.
+/* As sigport_sigwaitinfo() for at most `timeout` seconds (0 polls):
+   returns 1 when a signal came (its info in *info), 0 when the time ran
+   out, also after interruptions (then *info is zeroed, signo 0). The time
+   is measured on the monotonic clock and rounded up to the nanosecond: it
+   never returns 0 earlier than asked.
+   Errors: SIGPORT_EVALUE for a negative, NaN, infinite or too large
+   timeout (2^63 ns, about 292 years, or more); *info is not touched.
    Windows, macOS, OpenBSD: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_sigtimedwait(const sigport_sigset_t *set,
                                         double timeout, sigport_siginfo_t *info);
@@ -628,8 +652,10 @@ SIGPORT_EXTERN int sigport_sigtimedwait(const sigport_sigset_t *set,
 /* For worker threads: blocks every valid signal except the fault signals
    (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) in the calling thread,
    so that it gets no EINTR and steals no delivery, whatever handlers are
-   installed later. `old`, if not NULL, receives the previous mask.
-   Windows: SIGPORT_ENOTAVAIL. */
+   installed later. The mask becomes exactly that: the fault signals are
+   unblocked if they were blocked. It does not dispatch. `old`, if not
+   NULL, receives the previous mask. Errors: SIGPORT_EOS if the system
+   refused. Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_thread_block(sigport_sigset_t *old);
 
 /* --------------------------------------------------------------------- */
@@ -680,8 +706,12 @@ SIGPORT_EXTERN int sigport_pidfd_send_signal(int pidfd, int signum,
 
 /* flag 0: system calls interrupted by signum are restarted after its
    handler; flag 1: they fail with EINTR (the default, unless
-   SIGPORT_INIT_RESTART). Errors: SIGPORT_EVALUE for an invalid signal.
-   Windows: SIGPORT_ENOTAVAIL. */
+   SIGPORT_INIT_RESTART). The current disposition changes at once, and
+   the choice is kept for the signal until the next first sigport_init():
+   a handler installed later with sigport_signal() keeps it.
+   Errors: SIGPORT_EVALUE for signum out of range; SIGPORT_EOS (EINVAL)
+   for SIGKILL, SIGSTOP and the C library's reserved signals, as the system
+   says. Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_siginterrupt(int signum, int flag);
 
 /* Ends the process as the default action of signum would, so that a parent

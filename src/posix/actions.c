@@ -13,7 +13,7 @@ static struct sigaction saved[SIGPORT_NSIG];
 static unsigned char has_saved[SIGPORT_NSIG];
 /* Per signal: install the raw handler with SA_RESTART (siginterrupt). Set
    from SIGPORT_INIT_RESTART by init. */
-static unsigned char restart[SIGPORT_NSIG];
+static sp_atomic_int restart[SIGPORT_NSIG]; /* any thread may set it */
 
 int sp__posix_code_is_user(int code) {
 #if defined(__linux__)
@@ -81,7 +81,8 @@ int sp__posix_saved(int signum, struct sigaction *out) {
 static void set_restart_default(unsigned flags) {
   int s;
   for (s = 0; s < SIGPORT_NSIG; s++)
-    restart[s] = (flags & SIGPORT_INIT_RESTART) ? 1 : 0;
+    atomic_store_explicit(&restart[s], (flags & SIGPORT_INIT_RESTART) ? 1 : 0,
+                          SP_RELAXED);
 }
 
 /* Fills a sigaction for a disposition. */
@@ -92,7 +93,9 @@ static void make_action(int signum, int disp, struct sigaction *sa) {
   sigfillset(&sa->sa_mask);
   if (disp == SP_DISP_TRIP) {
     sa->sa_sigaction = sp__posix_raw_handler;
-    sa->sa_flags = SA_SIGINFO | SA_ONSTACK | (restart[signum] ? SA_RESTART : 0);
+    sa->sa_flags = SA_SIGINFO | SA_ONSTACK;
+    if (atomic_load_explicit(&restart[signum], SP_RELAXED))
+      sa->sa_flags |= SA_RESTART;
   } else {
     sa->sa_handler = disp == SP_DISP_IGN ? SIG_IGN : SIG_DFL;
   }
@@ -146,7 +149,7 @@ int sigport_siginterrupt(int signum, int flag) {
     cur.sa_flags |= SA_RESTART;
   if (sigaction(signum, &cur, NULL) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "sigport_siginterrupt(%d)", signum);
-  restart[signum] = flag ? 0 : 1;
+  atomic_store_explicit(&restart[signum], flag ? 0 : 1, SP_RELAXED);
   return 0;
 }
 

@@ -1,0 +1,131 @@
+/*
+ * timers.c: alarm(), setitimer() and getitimer().
+ *
+ * Times are doubles in seconds. They are converted to a struct timeval by
+ * rounding up to the next microsecond, so a tiny positive time stays
+ * positive and never disarms a timer. Every argument is checked before the
+ * system is called, so a failed call changes no timer.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "posix.h"
+
+/* The system's timer for a sigport one, or -1 for a bad `which`. */
+static int native_which(int which) {
+  switch (which) {
+    case SIGPORT_ITIMER_REAL:
+      return ITIMER_REAL;
+    case SIGPORT_ITIMER_VIRTUAL:
+      return ITIMER_VIRTUAL;
+    case SIGPORT_ITIMER_PROF:
+      return ITIMER_PROF;
+    default:
+      return -1;
+  }
+}
+
+static int check_which(int which, const char *fn) {
+  if (native_which(which) < 0)
+    return sp__fail(SIGPORT_EITIMER,
+                    "%s: invalid timer %d (expected SIGPORT_ITIMER_REAL, "
+                    "SIGPORT_ITIMER_VIRTUAL or SIGPORT_ITIMER_PROF)",
+                    fn, which);
+  return 0;
+}
+
+/* 2 to the power of the number of value bits of time_t: the first number
+   of seconds that does not fit. Exact as a double. */
+static double time_t_limit(void) {
+  double limit = 1.0;
+  size_t bits;
+  for (bits = 1; bits < sizeof(time_t) * CHAR_BIT; bits++) limit *= 2.0;
+  return limit;
+}
+
+/* Converts seconds to a timeval, rounding up to the microsecond. `what`
+   names the argument in the message. Fails, without touching *out, for
+   NaN, an infinite or too large time (SIGPORT_EVALUE) and a negative one
+   (SIGPORT_EITIMER). No libm call: the range is checked first, so the
+   integer conversions below are exact. */
+static int to_timeval(double seconds, const char *fn, const char *what,
+                      struct timeval *out) {
+  double limit = time_t_limit(), frac;
+  int64_t whole;
+  long usec;
+  if (isnan(seconds) || isinf(seconds))
+    return sp__fail(SIGPORT_EVALUE, "%s: invalid %s %g", fn, what, seconds);
+  if (seconds < 0)
+    return sp__fail(SIGPORT_EITIMER, "%s: negative %s %g", fn, what, seconds);
+  if (seconds >= limit)
+    return sp__fail(SIGPORT_EVALUE, "%s: %s %g too large for the system", fn,
+                    what, seconds);
+  /* A double of 2^53 or more is a whole number; limit is at most 2^63. */
+  whole = (int64_t)seconds;
+  /* seconds - whole is exact; scaling it may round, then it is rounded up
+     to a whole microsecond. */
+  frac = (seconds - (double)whole) * 1e6;
+  usec = (long)frac;
+  if ((double)usec < frac) usec++;
+  if (usec >= 1000000L) {
+    whole++;
+    usec -= 1000000L;
+    if ((double)whole >= limit)
+      return sp__fail(SIGPORT_EVALUE, "%s: %s %g too large for the system",
+                      fn, what, seconds);
+  }
+  out->tv_sec = (time_t)whole;
+  out->tv_usec = (suseconds_t)usec;
+  return 0;
+}
+
+static double from_timeval(const struct timeval *tv) {
+  return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+static void to_itimerval(const struct itimerval *in, sigport_itimerval_t *out) {
+  out->value = from_timeval(&in->it_value);
+  out->interval = from_timeval(&in->it_interval);
+}
+
+int sigport_setitimer(int which, double seconds, double interval,
+                      sigport_itimerval_t *old) {
+  static const char fn[] = "sigport_setitimer";
+  struct itimerval nv, ov;
+  int rc = check_which(which, fn);
+  if (rc == 0) rc = to_timeval(seconds, fn, "time", &nv.it_value);
+  if (rc == 0) rc = to_timeval(interval, fn, "interval", &nv.it_interval);
+  if (rc != 0) return rc;
+  if (setitimer(native_which(which), &nv, &ov) != 0)
+    return sp__fail_os(SIGPORT_EITIMER, errno, "%s(%d, %g, %g)", fn, which,
+                       seconds, interval);
+  if (old != NULL) to_itimerval(&ov, old);
+  return 0;
+}
+
+int sigport_getitimer(int which, sigport_itimerval_t *current) {
+  static const char fn[] = "sigport_getitimer";
+  struct itimerval cur;
+  int rc = check_which(which, fn);
+  if (rc == 0) rc = sp__check_ptr(current, fn, "current");
+  if (rc != 0) return rc;
+  if (getitimer(native_which(which), &cur) != 0)
+    return sp__fail_os(SIGPORT_EITIMER, errno, "%s(%d)", fn, which);
+  to_itimerval(&cur, current);
+  return 0;
+}
+
+int sigport_alarm(unsigned seconds) {
+  unsigned left;
+  if (seconds > (unsigned)INT_MAX)
+    return sp__fail(SIGPORT_EVALUE,
+                    "sigport_alarm: %u seconds out of range [0; %d]", seconds,
+                    INT_MAX);
+  left = alarm(seconds);
+  /* Only a timer set outside sigport can have more left than INT_MAX. */
+  return left > (unsigned)INT_MAX ? INT_MAX : (int)left;
+}
