@@ -13,17 +13,17 @@ build_lib() { # name, extra cmake arguments...
   local name=$1
   shift
   cmake -S "$root" -B "$work/build-$name" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DBUILD_TESTING=OFF "$@" >/dev/null
-  cmake --build "$work/build-$name" >/dev/null
-  cmake --install "$work/build-$name" --prefix "$work/prefix-$name" >/dev/null
+    -DBUILD_TESTING=OFF "$@"
+  cmake --build "$work/build-$name"
+  cmake --install "$work/build-$name" --prefix "$work/prefix-$name"
 }
 
 cmake_consumer() { # prefix, build dir, extra cmake arguments...
   local prefix=$1 dir=$2
   shift 2
   cmake -S "$root/tests/consumer/cmake" -B "$dir" -G Ninja \
-    -DCMAKE_PREFIX_PATH="$prefix" "$@" >/dev/null
-  cmake --build "$dir" >/dev/null
+    -DCMAKE_PREFIX_PATH="$prefix" "$@"
+  cmake --build "$dir"
 }
 
 # Static, found as a CMake package.

@@ -83,7 +83,10 @@ static const struct sp_signal_desc *find_desc(int signum) {
 /* The offset of a real-time signal from SIGRTMIN, or -1 if signum is not
    one. */
 static int rt_offset(int signum) {
-  int lo = sp__backend_rtmin(), hi = sp__backend_rtmax();
+  int lo, hi;
+  if (!SIGPORT_HAVE_RTSIG) return -1; /* without recording a failure */
+  lo = sp__backend_rtmin();
+  hi = sp__backend_rtmax();
   if (lo <= 0 || hi < lo || signum < lo || signum > hi) return -1;
   if (signum - lo >= SP_RT_NAMES) return -1;
   return signum - lo;
@@ -163,9 +166,12 @@ static int parse_small_number(const char *s) {
 /* "RTMIN", "RTMIN+3", "RTMAX-2" (without "SIG", any case): the number, or
    -1. */
 static int parse_rt(const char *s) {
-  int lo = sp__backend_rtmin(), hi = sp__backend_rtmax(), base, sign, off;
+  int lo, hi, base, sign, off;
   char head[6];
   size_t i;
+  if (!SIGPORT_HAVE_RTSIG) return -1;
+  lo = sp__backend_rtmin();
+  hi = sp__backend_rtmax();
   if (lo <= 0) return -1;
   for (i = 0; i < 5 && s[i] != '\0'; i++) head[i] = (char)toupper((unsigned char)s[i]);
   head[i] = '\0';
