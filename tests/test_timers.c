@@ -146,8 +146,11 @@ START_TEST(test_real_interval_precision) {
          period_ms, N, mean, mean - period_ms, worst);
   fflush(stdout);
   /* The kernel keeps the period on its own clock: a late wakeup makes
-     one period long and the next short, so the mean stays close. */
-  ck_assert_msg(fabs(mean - period_ms) < 1.0, "mean period %.4f ms", mean);
+     one period long and the next short, so the mean is never short. On a
+     loaded machine a period can be missed (two expiries merge into one
+     SIGALRM), so only the lower bound is asserted; the figures are
+     printed for the record. */
+  ck_assert_msg(mean > period_ms - 0.5, "mean period %.4f ms", mean);
 }
 END_TEST
 
