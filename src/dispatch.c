@@ -101,8 +101,15 @@ static int dispatch_all(void) {
       if (result != 0) break;
     }
   }
-  repost_if_left();
-  atomic_fetch_add_explicit(&sp__state.dispatches, 1, SP_RELEASE);
+  /* Every trip sets the flag itself; only signals this call stopped
+     before need it set again. */
+  if (result != 0) repost_if_left();
+  /* Only the main thread dispatches: a plain increment, no locked
+     instruction. */
+  atomic_store_explicit(
+      &sp__state.dispatches,
+      atomic_load_explicit(&sp__state.dispatches, SP_RELAXED) + 1,
+      SP_RELEASE);
   return result;
 }
 

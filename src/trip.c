@@ -43,8 +43,9 @@ void sp__trip(int signum, const struct sp_record *rec) {
 
   record(&sig->slot, rec);
   atomic_fetch_add_explicit(&sig->count, 1, SP_RELEASE);
-  atomic_fetch_or_explicit(&sp__state.bits[signum / SP_WORD_BITS],
-                           1u << (signum % SP_WORD_BITS), SP_RELEASE);
+  atomic_fetch_or_explicit(&sp__state.bits[(unsigned)signum / SP_WORD_BITS],
+                           1u << ((unsigned)signum % SP_WORD_BITS),
+                           SP_RELEASE);
   atomic_store_explicit(&sp__state.pending, 1, SP_SEQ_CST);
 
   fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);

@@ -1,0 +1,644 @@
+"""Turns the rows of one bench/run into bench/results.{md,tsv,png}.
+
+    report.py ROWS FUNCTIONS IR_N OUTDIR QUICK
+
+ROWS: round, workload, peer, metric, value, unit (tab-separated).
+FUNCTIONS: callgrind_annotate's per-function listing of sigport's round trips.
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+
+FLOOR = "raw"
+# The peers sigport is compared with (the floor aside).
+PEERS = ["selfpipe", "signalfd", "libuv", "libevent", "glib", "python"]
+LABEL = {
+    "raw": "raw sigaction + sig_atomic_t flag (floor)",
+    "sigport": "sigport: kill + sigport_dispatch()",
+    "sigport-fd": "sigport: wakeup socket, poll + drain + dispatch",
+    "sigport-pipe": "sigport: wakeup pipe, poll + drain + dispatch",
+    "selfpipe": "self-pipe trick + poll()",
+    "signalfd": "signalfd + poll()",
+    "libuv": "libuv uv_signal_t",
+    "libevent": "libevent evsignal",
+    "glib": "GLib g_unix_signal_add",
+    "python": "CPython signal module",
+}
+SHORT = {
+    "raw": "raw", "sigport": "sigport", "sigport-fd": "sigport-fd",
+    "sigport-pipe": "sigport-pipe", "selfpipe": "self-pipe",
+    "signalfd": "signalfd", "libuv": "libuv", "libevent": "libevent",
+    "glib": "GLib", "python": "CPython",
+}
+
+
+class Rows:
+    def __init__(self, path):
+        self.vals = defaultdict(list)  # (workload, peer, metric) -> values
+        self.by_round = defaultdict(dict)  # (workload, peer, round) -> {m: v}
+        with open(path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) < 5:
+                    continue
+                rnd, workload, peer, metric, value = parts[:5]
+                v = float(value)
+                self.vals[(workload, peer, metric)].append(v)
+                self.by_round[(workload, peer, rnd)][metric] = v
+
+    def med(self, workload, peer, metric):
+        v = self.vals.get((workload, peer, metric))
+        return statistics.median(v) if v else None
+
+    def spread(self, workload, peer, metric):
+        v = self.vals.get((workload, peer, metric))
+        return (min(v), max(v)) if v else None
+
+    def rounds(self, workload, peer):
+        keys = sorted(k for k in self.by_round if k[:2] == (workload, peer))
+        return [self.by_round[k] for k in keys]
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "n/a"
+    a = abs(v)
+    if v == int(v) or a >= 1000:
+        s = f"{v:,.0f}"
+    elif a >= 100:
+        s = f"{v:.0f}"
+    elif a >= 10:
+        s = f"{v:.1f}"
+    else:
+        s = f"{v:.2f}"
+    return f"{s} {unit}".strip()
+
+
+def ratio(v, ref):
+    if v is None or ref is None or ref == 0:
+        return None
+    return v / ref
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "n/a"
+    return f"{r:.2f}x" if r >= 0.1 else f"{r:.2g}x"
+
+
+def delta_kib(v, ref):
+    return "n/a" if v is None or ref is None else f"{v - ref:+,.0f} KiB"
+
+
+def best_of(values):
+    """The peer with the lowest figure: (peer, value)."""
+    cands = [(v, p) for p, v in values.items() if p in PEERS and v is not None]
+    if not cands:
+        return None, None
+    v, p = min(cands)
+    return p, v
+
+
+class Report:
+    def __init__(self):
+        self.md = []
+        self.tsv = [["workload", "peer", "metric", "value", "unit",
+                     "x_floor", "x_best_peer"]]
+
+    def line(self, text=""):
+        self.md.append(text)
+
+    def table(self, header, rows):
+        self.line("| " + " | ".join(header) + " |")
+        self.line("|" + "|".join("---" for _ in header) + "|")
+        for r in rows:
+            self.line("| " + " | ".join(r) + " |")
+        self.line()
+
+    def tsv_row(self, workload, peer, metric, value, unit, xf=None, xb=None):
+        def num(x):
+            return "" if x is None else f"{x:.6g}"
+        self.tsv.append([workload, peer, metric, num(value), unit, num(xf),
+                         num(xb)])
+
+    def figure_table(self, workload, metric, unit, peers, floor_value,
+                     best_pool=None, spread=None, title_col="figure"):
+        """A table of one figure per peer, with ratios to the floor and to
+        the best peer. best_pool: the peers' figures to pick the best of."""
+        values = {p: v for p, v in peers}
+        bp, bv = best_of(best_pool if best_pool is not None else values)
+        rows = []
+        for p, v in peers:
+            xf, xb = ratio(v, floor_value), ratio(v, bv)
+            row = [LABEL.get(p, p), fmt(v, unit)]
+            if spread is not None:
+                s = spread(p)
+                row.append("n/a" if s is None else
+                           f"{fmt(s[0])} – {fmt(s[1])}")
+            row += [fmt_ratio(xf), fmt_ratio(xb)]
+            rows.append(row)
+            self.tsv_row(workload, p, metric, v, unit, xf, xb)
+        header = ["peer", title_col]
+        if spread is not None:
+            header.append("min – max")
+        best = "× best peer" + (f" ({SHORT[bp]})" if bp else "")
+        header += ["× floor", best]
+        self.table(header, rows)
+        return bp, bv
+
+
+def parse_functions(path, ir_n):
+    """sigport's round trip by function: [(Ir per round trip, function,
+    file)], from callgrind_annotate --inclusive=no."""
+    out = defaultdict(float)
+    files = {}
+    pat = re.compile(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S+?):(\S+)"
+                     r"\s*(\[.*\])?$")
+    started = False
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        if "file:function" in line:
+            started = True
+            continue
+        if not started:
+            continue
+        if line.startswith("-----") and out:
+            break
+        m = pat.match(line)
+        if not m:
+            continue
+        ir, file, fn = int(m.group(1).replace(",", "")), m.group(2), m.group(3)
+        if fn in ("main", "(below main)", "__libc_start_main@@GLIBC_2.34") or \
+                fn.startswith("0x"):
+            continue
+        out[fn] += ir / ir_n
+        files.setdefault(fn, file)
+    return sorted(((v, fn, files[fn]) for fn, v in out.items()), reverse=True)
+
+
+def main():
+    rows_path, fn_path, ir_n, outdir, quick = sys.argv[1:6]
+    ir_n = int(ir_n)
+    quick = quick == "1"
+    R = Rows(rows_path)
+    rep = Report()
+    targets = []  # (target, measured, met)
+
+    rep.line("# sigport benchmarks")
+    rep.line()
+    if quick:
+        rep.line("**Quick run (`bench/run --quick`): too few iterations for "
+                 "the figures to mean anything.**")
+        rep.line()
+    uname = os.uname()
+    rep.line(f"Machine: {uname.sysname} {uname.release} {uname.machine}, "
+             f"{os.cpu_count()} CPUs. Every figure below comes from one run "
+             "of `bench/run`, with sigport and every peer measured in it, "
+             "round after round. Lower is better unless said otherwise. "
+             "*× floor* divides by raw `sigaction`'s figure; *× best peer* "
+             "by the best of self-pipe, signalfd, libuv, libevent, GLib and "
+             "CPython.")
+    rep.line()
+    la, lb = R.med("load", "all", "start"), R.med("load", "all", "end")
+    if la is not None and lb is not None:
+        # The benchmark itself keeps about one CPU busy by the end.
+        ncpu = os.cpu_count() or 1
+        busy = la > 0.5 * ncpu or lb > 1 + 0.5 * ncpu
+        rep.line(f"Load average (1 min) at the start: {la:.2f}, at the end: "
+                 f"{lb:.2f}." + (" **The machine was busy with other work: "
+                                 "the timings are noisier than usual.**"
+                                 if busy else ""))
+        rep.line()
+
+    # 1. Self round trip.
+    rep.line("## 1. Self round trip")
+    rep.line()
+    rep.line("`kill(getpid(), SIGUSR1)`, then the peer's loop runs until the "
+             "handler ran (sigport: `sigport_dispatch()`, no wakeup fd). "
+             "Median of the rounds, nanoseconds per signal.")
+    rep.line()
+    order = ["raw", "sigport", "selfpipe", "signalfd", "libuv", "libevent",
+             "glib", "python"]
+    rt = {p: R.med("roundtrip", p, "time") for p in order +
+          ["sigport-fd", "sigport-pipe"]}
+    floor = rt["raw"]
+    rep.figure_table("roundtrip", "time", "ns", [(p, rt[p]) for p in order],
+                     floor, spread=lambda p: R.spread("roundtrip", p, "time"))
+    r_rounds = ratio(rt["sigport"], floor)
+
+    rep.line("### 1a. Paired: in one process")
+    rep.line()
+    rep.line("The round trips of table 1 come from separate processes, and "
+             "this machine's speed drifts between them. `bench_pair` runs "
+             "these arms in one process, each on a signal of its own, in "
+             "rotating chunks of 2000 round trips: the floor with its "
+             "tightest loop (`kill`, then read the flag inline); the floor "
+             "installed with sigport's `sigaction` flags (`SA_SIGINFO`, "
+             "`SA_ONSTACK`, every signal in `sa_mask`); sigport without a "
+             "wakeup fd; the self-pipe trick; and sigport with a pipe and "
+             "with `sigport_socketpair()` as its wakeup fd (kill, poll, "
+             "drain, dispatch). Median of the chunks' times, and of the "
+             "chunk-by-chunk ratios.")
+    rep.line()
+    rows = []
+    arms = ["raw", "raw+flags", "sigport", "self-pipe", "sigport-pipe",
+            "sigport-fd"]
+    for arm in arms:
+        t = R.med("pair", arm, "time")
+        q = R.med("pair", arm, "ratio")
+        lo = R.med("pair", arm, "ratio p10")
+        hi = R.med("pair", arm, "ratio p90")
+        vp = R.med("pair", arm, "vs self-pipe")
+        rows.append([arm, fmt(t, "ns"), fmt_ratio(q),
+                     f"{fmt_ratio(lo)} – {fmt_ratio(hi)}",
+                     fmt_ratio(vp) if vp is not None else ""])
+        rep.tsv_row("pair", arm, "time", t, "ns", q)
+    rep.table(["arm", "time", "× floor (paired)", "10th – 90th percentile",
+               "× self-pipe (paired)"], rows)
+    r = R.med("pair", "sigport", "ratio")
+    rf = R.med("pair", "raw+flags", "ratio")
+    if r is not None and rf is not None:
+        rep.line(f"The floor installed with sigport's flags costs "
+                 f"{100 * (rf - 1):+.1f}% over the plain floor: the kernel's "
+                 "work for them (mostly copying the siginfo for "
+                 f"`SA_SIGINFO`). sigport costs {100 * (r - 1):+.1f}%; the "
+                 "rest is its own work (table 6).")
+        rep.line()
+    targets.append(("kill + sigport_dispatch() within 1.1x of raw's time",
+                    f"{fmt_ratio(r)} paired (table 1, separate processes: "
+                    f"{fmt_ratio(r_rounds)})", r is not None and r <= 1.1))
+
+    # 1b. The wakeup fd path.
+    rep.line("## 1b. Wakeup fd path")
+    rep.line()
+    rep.line("`kill`, then `poll()` on the wakeup fd, drain it, dispatch "
+             "(sigport with `sigport_socketpair()`, and with a pipe as its "
+             "wakeup fd). The loop peers' figures are their round trips "
+             "from table 1: their loops always take this path.")
+    rep.line()
+    order = ["raw", "sigport-fd", "sigport-pipe", "selfpipe", "signalfd",
+             "libuv", "libevent", "glib"]
+    pool = {p: rt[p] for p in ["selfpipe", "signalfd", "libuv", "libevent",
+                               "glib"]}
+    rep.figure_table("wakeup", "time", "ns", [(p, rt[p]) for p in order],
+                     floor, best_pool=pool,
+                     spread=lambda p: R.spread("roundtrip", p, "time"))
+    for name, p in (("sigport_socketpair()", "sigport-fd"),
+                    ("a pipe", "sigport-pipe")):
+        r = R.med("pair", p, "vs self-pipe")
+        loops = [q for q in ("libuv", "libevent", "glib")
+                 if rt[q] is not None and rt[p] is not None and rt[p] < rt[q]]
+        unpaired = fmt_ratio(ratio(rt[p], rt["selfpipe"]))
+        targets.append((f"wakeup path ({name}) no slower than the self-pipe "
+                        "trick", f"{fmt_ratio(r)} of self-pipe, paired "
+                        f"(table 1b: {unpaired})", r is not None and r <= 1.0))
+        targets.append((f"wakeup path ({name}) faster than libuv, libevent "
+                        "and GLib", f"faster than {len(loops)} of 3",
+                        len(loops) == 3))
+
+    # 2. Latency.
+    rep.line("## 2. Cross-process wakeup latency")
+    rep.line()
+    rep.line("A child stamps `CLOCK_MONOTONIC` into shared memory and sends "
+             "SIGUSR1; this process sleeps in its loop (`poll()` on the "
+             "wakeup fd; sigport without one sleeps in `sigport_pause()`; "
+             "raw in `sigsuspend()`) and the handler reads the clock on "
+             "entry. Ping-pong, 50 µs apart. Median of the rounds' medians "
+             "and of their 99th percentiles.")
+    rep.line()
+    order = ["raw", "sigport", "sigport-fd", "sigport-pipe", "selfpipe",
+             "signalfd", "libuv", "libevent", "glib", "python"]
+    lat = {p: R.med("latency", p, "median") for p in order}
+    p99 = {p: R.med("latency", p, "p99") for p in order}
+    bp, bv = best_of(lat)
+    rows = []
+    for p in order:
+        xf, xb = ratio(lat[p], lat["raw"]), ratio(lat[p], bv)
+        rows.append([LABEL[p], fmt(lat[p], "ns"), fmt(p99[p], "ns"),
+                     fmt_ratio(xf), fmt_ratio(xb)])
+        rep.tsv_row("latency", p, "median", lat[p], "ns", xf, xb)
+        rep.tsv_row("latency", p, "p99", p99[p], "ns",
+                    ratio(p99[p], p99["raw"]), None)
+    samples = R.med("latency", "raw", "samples")
+    rep.table(["peer", "median", "p99", "× floor (median)",
+               f"× best peer ({SHORT.get(bp, '-')})"], rows)
+    if samples:
+        rep.line(f"{int(samples)} samples a round.")
+        rep.line()
+    for p in ("sigport-fd", "sigport-pipe"):
+        r = ratio(lat[p], lat["selfpipe"])
+        loops = [q for q in ("libuv", "libevent", "glib") if lat[q]
+                 is not None and lat[p] is not None and lat[p] < lat[q]]
+        targets.append((f"latency median ({p}) no worse than the self-pipe "
+                        "trick", f"{fmt_ratio(r)} of self-pipe",
+                        r is not None and r <= 1.0))
+        targets.append((f"latency median ({p}) better than libuv, libevent "
+                        "and GLib", f"better than {len(loops)} of 3",
+                        len(loops) == 3))
+
+    # 3. Burst and loss.
+    rep.line("## 3. Burst and loss")
+    rep.line()
+    rep.line("A child sends a burst, then an end marker. *Deliveries* is the "
+             "kernel's count, taken in the same process by a counting "
+             "`sigaction` handler put in front of the peer's own (signalfd: "
+             "the siginfo records read). *Handled* is what the handlers were "
+             "told: the sum of the coalesced counts where the peer reports "
+             "one, else the number of calls. Totals over the rounds; "
+             "*exact* counts the rounds where handled = deliveries.")
+    rep.line()
+    order = ["raw", "sigport", "sigport-fd", "sigport-pipe", "selfpipe",
+             "signalfd", "libuv", "libevent", "glib", "python"]
+    for workload, title in (("burst", "100000 × kill(SIGUSR1), then SIGUSR2"),
+                            ("rtburst",
+                             "20000 × sigqueue(SIGRTMIN), then SIGRTMIN+1")):
+        if quick:
+            title = title.replace("100000", "20000").replace("20000 × sig",
+                                                             "5000 × sig")
+        rep.line(f"### {title}")
+        rep.line()
+        rows = []
+        for p in order:
+            rounds = R.rounds(workload, p)
+            if not rounds or "unsupported" in rounds[0]:
+                rows.append([LABEL[p], "n/a", "n/a", "n/a", "n/a", "n/a",
+                             "not supported"])
+                rep.tsv_row(workload, p, "supported", 0, "")
+                continue
+            tot = defaultdict(float)
+            exact = 0
+            for rd in rounds:
+                handled = rd.get("reported", rd.get("callbacks"))
+                if p == "raw":
+                    handled = rd["deliveries"]  # the floor is the reference
+                for k in ("sent", "deliveries", "callbacks"):
+                    tot[k] += rd.get(k, 0)
+                tot["handled"] += handled
+                exact += handled == rd["deliveries"]
+            reported = "reported" in rounds[0] or p == "raw"
+            rows.append([
+                LABEL[p], fmt(tot["sent"]), fmt(tot["deliveries"]),
+                fmt(tot["callbacks"]),
+                fmt(tot["handled"]) + ("" if reported else " (calls)"),
+                f"{tot['handled'] / tot['deliveries']:.3f}"
+                if tot["deliveries"] else "n/a",
+                f"{exact}/{len(rounds)}"])
+            for k in ("sent", "deliveries", "callbacks", "handled"):
+                rep.tsv_row(workload, p, k, tot[k], "")
+            rep.tsv_row(workload, p, "exact rounds", exact, "")
+            if p == "sigport" or p == "sigport-fd":
+                targets.append((f"{workload}: {p}'s counts equal the kernel's "
+                                "deliveries",
+                                f"{exact}/{len(rounds)} rounds exact "
+                                f"({fmt(tot['handled'])} of "
+                                f"{fmt(tot['deliveries'])})",
+                                exact == len(rounds)))
+        rep.table(["peer", "sent", "deliveries", "callbacks", "handled",
+                   "handled / deliveries", "exact"], rows)
+    rep.line("For the raw floor, *handled* is its own count of deliveries; "
+             "its loop sees only the flag (*callbacks*).")
+    rep.line()
+
+    # 4. Idle check.
+    rep.line("## 4. Idle check")
+    rep.line()
+    rep.line("The cost of looking when nothing is pending: one check, or one "
+             "non-blocking turn of the loop (a SIGUSR1 handler installed). "
+             "Median of 10 ms chunks, loop overhead included. *× floor* "
+             "divides by the raw flag read.")
+    rep.line()
+    idle_rows = [
+        ("raw", "flag read"), ("raw", "flag check (loop turn)"),
+        ("sigport", "sigport_pending()"), ("sigport", "sigport_dispatch()"),
+        ("sigport-fd", "poll(0) on the wakeup socket"),
+        ("sigport-pipe", "poll(0) on the wakeup pipe"),
+        ("selfpipe", "poll(0)"), ("signalfd", "poll(0)"),
+        ("libuv", "uv_run(NOWAIT)"), ("libevent", "event_base_loop(NONBLOCK)"),
+        ("glib", "g_main_context_iteration(FALSE)"),
+    ]
+    idle = {(p, m): R.med("idle", p, m) for p, m in idle_rows}
+    iflo = idle[("raw", "flag read")]
+    pool = {p: v for (p, m), v in idle.items() if p in PEERS}
+    bp, bv = best_of(pool)
+    rows = []
+    for p, m in idle_rows:
+        v = idle[(p, m)]
+        xf, xb = ratio(v, iflo), ratio(v, bv)
+        rows.append([SHORT[p], f"`{m}`", fmt(v, "ns"), fmt_ratio(xf),
+                     fmt_ratio(xb)])
+        rep.tsv_row("idle", p, m, v, "ns", xf, xb)
+    rep.table(["peer", "check", "time", "× floor",
+               f"× best peer ({SHORT.get(bp, '-')})"], rows)
+    pp = R.med("idle", "sigport", "paired: sigport_pending()")
+    pf = R.med("idle", "sigport", "paired: flag read")
+    r = ratio(pp, pf)
+    rep.line("A loop this tight runs at a speed that changes from one "
+             "moment to the next on this machine, so the target is judged "
+             "on a paired measure: `sigport_pending()` and the flag read "
+             "timed in the same process, in alternate 10 ms chunks: "
+             f"{fmt(pp, 'ns')} and {fmt(pf, 'ns')}, {fmt_ratio(r)}.")
+    rep.line()
+    rep.tsv_row("idle", "sigport", "paired: sigport_pending()", pp, "ns", r)
+    rep.tsv_row("idle", "sigport", "paired: flag read", pf, "ns", 1.0)
+    targets.append(("idle sigport_pending() within 2x of a raw flag read",
+                    f"{fmt_ratio(r)} ({fmt(pp, 'ns')} vs {fmt(pf, 'ns')}, "
+                    "paired)", r is not None and r <= 2.0))
+    targets.append(("idle sigport_pending() under 1 ns", fmt(pp, "ns"),
+                    pp is not None and pp < 1.0))
+
+    # 5. Memory.
+    rep.line("## 5. Memory")
+    rep.line()
+    norand = R.med("rss", "all", "no randomisation")
+    rep.line("VmRSS of a minimal program that installs one SIGUSR1 handler "
+             "and handles one signal (sigport linked statically, the peers' "
+             "shared libraries as installed), split into its anonymous part "
+             "(RssAnon: data, bss, heap, stack) and its file-backed part "
+             "(RssFile: the program's and the libraries' pages, shared with "
+             "every other process that maps them). Median of 5 runs" +
+             (", without address space randomisation (`setarch -R`), so "
+              "that the figures repeat: with it, VmRSS moves by tens of KiB "
+              "from run to run with where the C library's pages land."
+              if norand else "; address space randomisation was on, so "
+              "VmRSS moves by tens of KiB from run to run."))
+    rep.line()
+    order = ["raw", "sigport", "libuv", "libevent", "glib", "python"]
+    rss = {p: R.med("rss", p, "VmRSS") for p in order}
+    anon = {p: R.med("rss", p, "RssAnon") for p in order}
+    filed = {p: R.med("rss", p, "RssFile") for p in order}
+    bp, bv = best_of(rss)
+    rows = []
+    for p in order:
+        v = rss[p]
+        xf, xb = ratio(v, rss["raw"]), ratio(v, bv)
+        rows.append([LABEL[p], fmt(v, "KiB"), delta_kib(v, rss["raw"]),
+                     delta_kib(anon[p], anon["raw"]),
+                     delta_kib(filed[p], filed["raw"]),
+                     fmt_ratio(xf), fmt_ratio(xb)])
+        rep.tsv_row("rss", p, "VmRSS", v, "KiB", xf, xb)
+        rep.tsv_row("rss", p, "RssAnon", anon[p], "KiB",
+                    ratio(anon[p], anon["raw"]))
+        rep.tsv_row("rss", p, "RssFile", filed[p], "KiB",
+                    ratio(filed[p], filed["raw"]))
+    rep.table(["program", "VmRSS", "Δ raw", "RssAnon Δ raw",
+               "RssFile Δ raw", "× floor",
+               f"× best peer ({SHORT.get(bp, '-')})"], rows)
+    d = None if rss["sigport"] is None else rss["sigport"] - rss["raw"]
+    targets.append(("RSS within 64 KiB of the raw program",
+                    "n/a" if d is None else f"{d:+,.0f} KiB",
+                    d is not None and d <= 64))
+    rows = []
+    for p, m in (("sigport", "static library"),
+                 ("sigport", "shared text (-Os)"), ("libuv", "shared text"),
+                 ("libevent", "shared text"), ("glib", "shared text")):
+        v = R.med("size", p, m)
+        rows.append([SHORT[p] + (" (libevent_core)" if p == "libevent" else ""),
+                     m, fmt(v, "bytes")])
+        rep.tsv_row("size", p, m, v, "bytes")
+    rep.table(["library", "what", "size"], rows)
+
+    # 6. Instructions.
+    rep.line("## 6. Instructions per self round trip")
+    rep.line()
+    rep.line(f"User-space instructions (callgrind Ir) of {ir_n} round trips "
+             f"divided by {ir_n}: *gross*; *net* subtracts a baseline loop of "
+             "the same length that calls `kill(pid, 0)` (the loop and the "
+             "system call's wrapper, common to all). Ratios use net.")
+    rep.line()
+    order = ["raw", "sigport", "sigport-fd", "sigport-pipe", "selfpipe",
+             "signalfd", "libuv", "libevent", "glib"]
+    gross, net = {}, {}
+    for p in order:
+        n = R.med("ir", p, "iterations")
+        b = R.med("ir", p, "baseline total")
+        t = R.med("ir", p, "round trip total")
+        if n and b is not None and t is not None:
+            gross[p] = t / n
+            net[p] = (t - b) / n
+        else:
+            gross[p] = net[p] = None
+    bp, bv = best_of(net)
+    rows = []
+    for p in order:
+        xf, xb = ratio(net[p], net["raw"]), ratio(net[p], bv)
+        rows.append([LABEL[p], fmt(gross[p]), fmt(net[p]), fmt_ratio(xf),
+                     fmt_ratio(xb)])
+        rep.tsv_row("instructions", p, "gross", gross[p], "Ir")
+        rep.tsv_row("instructions", p, "net", net[p], "Ir", xf, xb)
+    rep.table(["peer", "gross Ir", "net Ir", "× floor",
+               f"× best peer ({SHORT.get(bp, '-')})"], rows)
+    r = ratio(net["sigport"], net["raw"])
+    targets.append(("kill + sigport_dispatch() within 1.5x of raw's "
+                    "user-space instructions",
+                    f"{fmt_ratio(r)} ({fmt(net['sigport'])} vs "
+                    f"{fmt(net['raw'])} Ir net)", r is not None and r <= 1.5))
+
+    funcs = parse_functions(fn_path, ir_n)
+    if funcs:
+        rep.line("### Where sigport's round trip goes")
+        rep.line()
+        rep.line("Self cost per round trip of each function in the sigport "
+                 "run of table 6 (callgrind, `--inclusive=no`), the "
+                 "benchmark's own loop included.")
+        rep.line()
+        rows = []
+        for v, fn, file in funcs:
+            if v < 0.5:
+                continue
+            rows.append([f"`{fn}`", file.replace(os.path.dirname(outdir) + "/",
+                                                 ""), fmt(v)])
+        rep.table(["function", "file", "Ir"], rows)
+
+    # Targets.
+    rep.line("## Targets")
+    rep.line()
+    rep.table(["target", "measured", "met"],
+              [[t, m, "yes" if ok else "**no**"] for t, m, ok in targets])
+
+    with open(os.path.join(outdir, "results.md"), "w") as f:
+        f.write("\n".join(rep.md).rstrip() + "\n")
+    with open(os.path.join(outdir, "results.tsv"), "w") as f:
+        for r in rep.tsv:
+            f.write("\t".join(r) + "\n")
+    chart(outdir, rt, lat, p99, idle, net, rss, os.path.dirname(rows_path))
+
+
+def chart(outdir, rt, lat, p99, idle, net, rss, work):
+    """results.png: one panel a workload, by gnuplot."""
+    def dat(name, rows):
+        path = os.path.join(work, name + ".dat")
+        with open(path, "w") as f:
+            for r in rows:
+                if all(v is not None for v in r[1:]):
+                    values = " ".join(f"{v:g}" for v in r[1:])
+                    f.write(f'"{r[0]}" {values}\n')
+        return path
+
+    d_rt = dat("roundtrip", [(SHORT[p], rt[p]) for p in
+                             ["raw", "sigport", "selfpipe", "signalfd", "libuv",
+                              "libevent", "glib", "python"]])
+    d_wk = dat("wakeup", [(SHORT[p], rt[p]) for p in
+                          ["raw", "sigport-fd", "sigport-pipe", "selfpipe",
+                           "signalfd", "libuv", "libevent", "glib"]])
+    d_lat = dat("latency", [(SHORT[p], lat[p] / 1000 if lat[p] else None,
+                             p99[p] / 1000 if p99[p] else None) for p in lat])
+    idle_label = {
+        ("raw", "flag read"): "raw: flag read",
+        ("raw", "flag check (loop turn)"): "raw: loop turn",
+        ("sigport", "sigport_pending()"): "sigport_pending()",
+        ("sigport", "sigport_dispatch()"): "sigport_dispatch()",
+    }
+    d_idle = dat("idle", [(idle_label.get((p, m), SHORT[p]), v)
+                          for (p, m), v in idle.items()])
+    d_ir = dat("ir", [(SHORT[p], v) for p, v in net.items()])
+    d_rss = dat("rss", [(SHORT[p], v) for p, v in rss.items()])
+    png = os.path.join(outdir, "results.png")
+    script = f"""
+set terminal pngcairo size 1800,1100 font ",10" noenhanced
+set output "{png}"
+set multiplot layout 2,3 title "sigport and its peers (lower is better)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xtics rotate by -35 nomirror
+set grid ytics
+set key top left
+set yrange [0:*]
+set title "1. self round trip (ns)"
+plot "{d_rt}" using 2:xtic(1) notitle lc rgb "#3070b0"
+set title "1b. kill + poll + drain + dispatch (ns)"
+plot "{d_wk}" using 2:xtic(1) notitle lc rgb "#3070b0"
+set title "2. cross-process wakeup latency (µs)"
+plot "{d_lat}" using 2:xtic(1) title "median" lc rgb "#3070b0", \\
+     "" using 3 title "p99" lc rgb "#d08030"
+set title "4. idle check (ns, log scale)"
+set logscale y
+set yrange [0.1:*]
+plot "{d_idle}" using 2:xtic(1) notitle lc rgb "#3070b0"
+set title "5. RSS of a minimal program (KiB, log scale)"
+set yrange [100:*]
+plot "{d_rss}" using 2:xtic(1) notitle lc rgb "#3070b0"
+set title "6. user-space instructions per round trip (net Ir)"
+unset logscale y
+set yrange [0:*]
+plot "{d_ir}" using 2:xtic(1) notitle lc rgb "#3070b0"
+unset multiplot
+"""
+    gp = os.path.join(work, "results.gp")
+    with open(gp, "w") as f:
+        f.write(script)
+    res = subprocess.run(["gnuplot", gp], capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.stderr.write(res.stderr)
+        sys.exit("report: gnuplot failed")
+
+
+if __name__ == "__main__":
+    main()
