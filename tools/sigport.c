@@ -1,0 +1,1366 @@
+/*
+ * sigport.c: the `sigport` command-line tool.
+ *
+ *   sigport list [--json]
+ *   sigport info SIGNAL [--json]
+ *   sigport send SIGNAL PID...
+ *   sigport watch [--count N] [--timeout SECONDS] [--json] SIGNAL...
+ *   sigport run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]
+ *               [--forward LIST | --no-forward] [--] COMMAND [ARG...]
+ *   sigport mask [PID]
+ *
+ * It uses the library through its public header only. Exit status: 0 on
+ * success, 1 when the system refused (the message names the call and the
+ * system's error), 2 for a usage error (the message names the bad value),
+ * and for `run` the child's status. The manual page sigport(1) describes
+ * every command; the --help texts below say the same in short.
+ */
+#if !defined(_WIN32)
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+#endif
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
+#endif
+
+#include "sigport.h"
+
+/* Exit statuses. */
+#define EXIT_OK 0
+#define EXIT_REFUSED 1
+#define EXIT_USAGE 2
+#define EXIT_TIMEDOUT 124
+#define EXIT_CANNOT_RUN 126
+#define EXIT_NOT_FOUND 127
+
+/* What a handler of the tool returns to stop the dispatching call. */
+#define TOOL_STOP SIGPORT_EUSER
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+/* ------------------------------------------------------------------ */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TOOL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TOOL_PRINTF(f, a)
+#endif
+
+static int complain(int status, const char *fmt, ...) TOOL_PRINTF(2, 3);
+
+/* Prints "sigport: <message>" as one line on stderr and returns status. */
+static int complain(int status, const char *fmt, ...) {
+  va_list ap;
+  fputs("sigport: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  fflush(stderr);
+  return status;
+}
+
+/* A sigport call failed with rc: 2 for a bad value (SIGPORT_EVALUE), 1
+   otherwise. sigport_last_error() names the call and the system's error. */
+static int library_failed(int rc) {
+  return complain(rc == SIGPORT_EVALUE ? EXIT_USAGE : EXIT_REFUSED, "%s",
+                  sigport_last_error());
+}
+
+/* A system call of the tool's own failed with errno err. */
+static int system_failed(const char *call, int err) {
+  return complain(EXIT_REFUSED, "%s: %s", call, strerror(err));
+}
+
+/* Flushes stdout; a failed write is a refusal of the system. */
+static int finish_output(int status) {
+  if (fflush(stdout) != 0 || ferror(stdout))
+    return system_failed("write to stdout", errno);
+  return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Arguments                                                           */
+/* ------------------------------------------------------------------ */
+
+static int is_help(const char *arg) {
+  return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* Matches argv[*i] against the option `name` that takes a value, given as
+   "--name VALUE" or "--name=VALUE". Returns 0 when it is another argument,
+   1 with *value set (and *i on the value's word), or EXIT_USAGE negated
+   after saying that the value is missing. */
+static int match_value(int argc, char **argv, int *i, const char *name,
+                       const char **value) {
+  const char *arg = argv[*i];
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n) != 0) return 0;
+  if (arg[n] == '=') {
+    *value = arg + n + 1;
+    return 1;
+  }
+  if (arg[n] != '\0') return 0;
+  if (*i + 1 >= argc) {
+    complain(EXIT_USAGE, "option '%s' needs a value", name);
+    return -EXIT_USAGE;
+  }
+  *i += 1;
+  *value = argv[*i];
+  return 1;
+}
+
+/* Parses a signal as sigport_signum() accepts it ("TERM", "SIGTERM",
+   "term", "15"). Signal 0 only where allow_zero. Returns the number, or
+   -1 after saying which value is wrong. */
+static int parse_signal(const char *text, int allow_zero) {
+  int signum = sigport_signum(text);
+  if (signum < 0) {
+    complain(EXIT_USAGE, "unknown signal '%s'", text);
+    return -1;
+  }
+  if (signum == 0 && !allow_zero) {
+    complain(EXIT_USAGE, "invalid signal '%s': 0 is not a signal", text);
+    return -1;
+  }
+  return signum;
+}
+
+/* Parses a time in seconds: a non-negative finite decimal number, with an
+   optional unit s, m, h or d (as coreutils `timeout` accepts). Returns 0,
+   or -1 after naming the bad value and its option. */
+static int parse_seconds(const char *text, const char *option, double *out) {
+  char *end;
+  double v;
+  errno = 0;
+  v = strtod(text, &end);
+  if (end != text && *end != '\0' && end[1] == '\0') {
+    switch (*end) {
+    case 's': end++; break;
+    case 'm': v *= 60; end++; break;
+    case 'h': v *= 3600; end++; break;
+    case 'd': v *= 86400; end++; break;
+    default: break;
+    }
+  }
+  if (end == text || *end != '\0' || errno != 0 || !isfinite(v) || v < 0 ||
+      v > 1e9) {
+    complain(EXIT_USAGE, "invalid time '%s' for %s", text, option);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+/* Parses a decimal integer in [lo; hi]. Returns 0, or -1 when text is not
+   one (nothing is said: the caller names the value). */
+static int parse_long(const char *text, long lo, long hi, long *out) {
+  char *end;
+  long v;
+  errno = 0;
+  v = strtol(text, &end, 10);
+  if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* The description of a signal, or "-". */
+static const char *description_of(int signum) {
+  const char *d = NULL;
+  if (sigport_strsignal(signum, &d) != 0 || d == NULL) return "-";
+  return d;
+}
+
+static const char *action_name(int action) {
+  switch (action) {
+  case SIGPORT_ACTION_TERMINATE: return "terminate";
+  case SIGPORT_ACTION_CORE: return "core";
+  case SIGPORT_ACTION_IGNORE: return "ignore";
+  case SIGPORT_ACTION_STOP: return "stop";
+  case SIGPORT_ACTION_CONTINUE: return "continue";
+  default: return "-";
+  }
+}
+
+/* Writes s as a JSON string, quotes included. */
+static void json_string(FILE *out, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  fputc('"', out);
+  for (; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(out, "\\%c", *p);
+    else if (*p < 0x20)
+      fprintf(out, "\\u%04x", *p);
+    else
+      fputc(*p, out);
+  }
+  fputc('"', out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Clocks and sleeping                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Seconds on a monotonic clock. */
+static double now_seconds(void) {
+#if defined(_WIN32)
+  return (double)GetTickCount64() / 1000.0;
+#else
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+#endif
+}
+
+/* Milliseconds from now until `deadline` (seconds on now_seconds()'s
+   clock), rounded up so that a wait never ends before it; -1 for no
+   deadline (deadline < 0). */
+static int ms_until(double deadline) {
+  double left;
+  if (deadline < 0) return -1;
+  left = (deadline - now_seconds()) * 1000.0;
+  if (left <= 0) return 0;
+  if (left > 1e9) return 1000000000;
+  return (int)left + ((double)(int)left < left);
+}
+
+/* ------------------------------------------------------------------ */
+/* list, info                                                          */
+/* ------------------------------------------------------------------ */
+
+static const char help_list[] =
+    "Usage: sigport list [--json]\n"
+    "\n"
+    "Lists every signal of this platform, one a line: number, name, default\n"
+    "action (terminate, core, ignore, stop, continue), whether it can be\n"
+    "caught, and description. On Windows: the seven signals sigport can\n"
+    "handle, then the console events CTRL_C_EVENT and CTRL_BREAK_EVENT.\n"
+    "\n"
+    "  --json   one JSON array, one object a line:\n"
+    "           {\"signo\":1,\"name\":\"SIGHUP\",\"action\":\"terminate\",\n"
+    "            \"catchable\":true,\"description\":\"Hangup\"}\n";
+
+static const char help_info[] =
+    "Usage: sigport info SIGNAL [--json]\n"
+    "\n"
+    "Describes one signal as `sigport list` does. SIGNAL is a name or a\n"
+    "number: TERM, SIGTERM, term and 15 are the same.\n"
+    "\n"
+    "  --json   one JSON object\n";
+
+/* The signals `list` shows, in order, ending with 0. */
+static int listed_signals(int *out, int room) {
+  sigport_sigset_t valid;
+  int n = 0, s = 0;
+  if (sigport_valid_signals(&valid) != 0) return 0;
+  while ((s = sigport_sigset_next(&valid, s)) > 0 && n < room - 3) out[n++] = s;
+#if SIGPORT_HAVE_CONSOLE_EVENTS
+  out[n++] = SIGPORT_CTRL_C_EVENT;
+  out[n++] = SIGPORT_CTRL_BREAK_EVENT;
+#endif
+  out[n] = 0;
+  return n;
+}
+
+/* The width of the name column: the longest name `list` shows. */
+static int name_width(const int *signals, int n) {
+  int i, width = 4;
+  for (i = 0; i < n; i++) {
+    const char *name = sigport_signame(signals[i]);
+    if (name != NULL && (int)strlen(name) > width) width = (int)strlen(name);
+  }
+  return width;
+}
+
+static void print_signal_line(int signum, int width) {
+  int action = sigport_default_action(signum);
+  int catchable = sigport_catchable(signum);
+  const char *name = sigport_signame(signum);
+  printf("%3d  %-*s  %-9s  %-11s  %s\n", signum, width,
+         name != NULL ? name : "-", action_name(action),
+         catchable > 0 ? "catchable" : "uncatchable", description_of(signum));
+}
+
+static void print_signal_json(int signum) {
+  const char *d = NULL;
+  const char *name = sigport_signame(signum);
+  printf("{\"signo\":%d,\"name\":", signum);
+  json_string(stdout, name != NULL ? name : "");
+  printf(",\"action\":\"%s\",\"catchable\":%s,\"description\":",
+         action_name(sigport_default_action(signum)),
+         sigport_catchable(signum) > 0 ? "true" : "false");
+  if (sigport_strsignal(signum, &d) == 0 && d != NULL)
+    json_string(stdout, d);
+  else
+    fputs("null", stdout);
+  putchar('}');
+}
+
+static int cmd_list(int argc, char **argv) {
+  int signals[SIGPORT_NSIG + 3];
+  int json = 0, i, n, width;
+  for (i = 1; i < argc; i++) {
+    if (is_help(argv[i])) return fputs(help_list, stdout), finish_output(0);
+    if (strcmp(argv[i], "--json") == 0)
+      json = 1;
+    else if (argv[i][0] == '-')
+      return complain(EXIT_USAGE, "list: unknown option '%s'", argv[i]);
+    else
+      return complain(EXIT_USAGE, "list: unexpected argument '%s'", argv[i]);
+  }
+  n = listed_signals(signals, (int)(sizeof signals / sizeof signals[0]));
+  width = name_width(signals, n);
+  if (json) puts("[");
+  for (i = 0; i < n; i++) {
+    if (json) {
+      print_signal_json(signals[i]);
+      puts(i + 1 < n ? "," : "");
+    } else {
+      print_signal_line(signals[i], width);
+    }
+  }
+  if (json) puts("]");
+  return finish_output(EXIT_OK);
+}
+
+static int cmd_info(int argc, char **argv) {
+  const char *which = NULL;
+  int json = 0, i, signum, options = 1;
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (options && is_help(arg))
+      return fputs(help_info, stdout), finish_output(0);
+    if (options && strcmp(arg, "--json") == 0)
+      json = 1;
+    else if (options && strcmp(arg, "--") == 0)
+      options = 0;
+    else if (options && arg[0] == '-' && arg[1] == '-')
+      return complain(EXIT_USAGE, "info: unknown option '%s'", arg);
+    else if (which == NULL)
+      which = arg;
+    else
+      return complain(EXIT_USAGE, "info: unexpected argument '%s'", arg);
+  }
+  if (which == NULL) return complain(EXIT_USAGE, "info: missing SIGNAL");
+  signum = parse_signal(which, 0);
+  if (signum < 0) return EXIT_USAGE;
+  if (json) {
+    print_signal_json(signum);
+    putchar('\n');
+  } else {
+    int signals[SIGPORT_NSIG + 3];
+    int n = listed_signals(signals, (int)(sizeof signals / sizeof signals[0]));
+    print_signal_line(signum, name_width(signals, n));
+  }
+  return finish_output(EXIT_OK);
+}
+
+/* ------------------------------------------------------------------ */
+/* send                                                                */
+/* ------------------------------------------------------------------ */
+
+static const char help_send[] =
+    "Usage: sigport send SIGNAL PID...\n"
+    "\n"
+    "Sends SIGNAL to each PID with sigport_kill(). Signal 0 only checks\n"
+    "that the process exists. On POSIX a negative PID names a process\n"
+    "group and -1 every process the caller may signal, as with kill(2).\n"
+    "On Windows CTRL_C_EVENT and CTRL_BREAK_EVENT go to the console\n"
+    "process group PID (CTRL_C_EVENT only to 0, every process on the\n"
+    "console); any other signal ends the process with that number as its\n"
+    "exit code.\n"
+    "\n"
+    "Exit status: 0 when every send worked, 1 when the system refused one,\n"
+    "2 when a signal cannot go to a PID at all (Windows: CTRL_C_EVENT to a\n"
+    "PID other than 0).\n";
+
+static int cmd_send(int argc, char **argv) {
+  int i, first_pid, signum, status = EXIT_OK;
+  long pid;
+  for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+    if (is_help(argv[i])) return fputs(help_send, stdout), finish_output(0);
+    if (strcmp(argv[i], "--") == 0) {
+      i++;
+      break;
+    }
+    return complain(EXIT_USAGE, "send: unknown option '%s'", argv[i]);
+  }
+  if (i < argc && is_help(argv[i]))
+    return fputs(help_send, stdout), finish_output(0);
+  if (i >= argc) return complain(EXIT_USAGE, "send: missing SIGNAL");
+  signum = parse_signal(argv[i], 1);
+  if (signum < 0) return EXIT_USAGE;
+  first_pid = ++i;
+  if (first_pid >= argc) return complain(EXIT_USAGE, "send: missing PID");
+  /* Every PID is checked before any signal goes out. */
+  for (i = first_pid; i < argc; i++) {
+#if defined(_WIN32)
+    if (parse_long(argv[i], 0, 0x7fffffffL, &pid) != 0)
+#else
+    if (parse_long(argv[i], -0x7fffffffL, 0x7fffffffL, &pid) != 0)
+#endif
+      return complain(EXIT_USAGE, "invalid pid '%s'", argv[i]);
+  }
+  for (i = first_pid; i < argc; i++) {
+    int rc;
+    (void)parse_long(argv[i], -0x7fffffffL, 0x7fffffffL, &pid);
+    rc = sigport_kill((sigport_pid_t)pid, signum);
+    if (rc < 0) {
+      int failed = library_failed(rc);
+      if (status == EXIT_OK) status = failed;
+    }
+  }
+  return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Waiting for a signal                                                */
+/* ------------------------------------------------------------------ */
+
+/* The wakeup fd that `watch` and `run` sleep on: the trip writes a byte to
+   pair[1] after each delivery, so a poll() of pair[0] wakes up. */
+struct waker {
+  sigport_socket_t pair[2];
+};
+
+#if !defined(_WIN32)
+static int waker_open(struct waker *w) {
+  int rc = sigport_socketpair(w->pair);
+  if (rc != 0) return library_failed(rc);
+  rc = sigport_set_wakeup_fd(w->pair[1], SIGPORT_WAKEUP_NO_WARN, NULL);
+  if (rc != 0) {
+    close(w->pair[0]);
+    close(w->pair[1]);
+    return library_failed(rc);
+  }
+  return 0;
+}
+
+static void waker_close(struct waker *w) {
+  (void)sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL);
+  close(w->pair[0]);
+  close(w->pair[1]);
+}
+
+/* Sleeps until a signal arrives or `deadline` passes (-1: no deadline), and
+   empties the wakeup socket. Returns 0, or EXIT_REFUSED after saying why. */
+static int waker_wait(struct waker *w, double deadline) {
+  struct pollfd p;
+  char buf[64];
+  p.fd = w->pair[0];
+  p.events = POLLIN;
+  p.revents = 0;
+  if (poll(&p, 1, ms_until(deadline)) < 0 && errno != EINTR)
+    return system_failed("poll", errno);
+  while (read(w->pair[0], buf, sizeof buf) > 0) {
+  }
+  return 0;
+}
+#else
+/* Windows: the tool looks at sigport_pending() every few milliseconds,
+   which is one atomic load; a console event is handled within that slice. */
+#define WIN_SLICE_MS 20
+static int waker_open(struct waker *w) {
+  (void)w;
+  return 0;
+}
+static void waker_close(struct waker *w) { (void)w; }
+static int waker_wait(struct waker *w, double deadline) {
+  int ms = ms_until(deadline);
+  (void)w;
+  if (sigport_pending()) return 0;
+  Sleep((DWORD)(ms < 0 || ms > WIN_SLICE_MS ? WIN_SLICE_MS : ms));
+  return 0;
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+/* watch                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char help_watch[] =
+    "Usage: sigport watch [--count N] [--timeout SECONDS] [--json] "
+    "SIGNAL...\n"
+    "\n"
+    "Installs sigport handlers for the SIGNALs, prints\n"
+    "  sigport: watching SIGUSR1 SIGUSR2 in pid 1234\n"
+    "on stderr (scripts wait for this line), then one line on stdout per\n"
+    "handler call, flushed at once:\n"
+    "  SIGUSR1 count=3 code=SI_USER pid=5678 uid=1000\n"
+    "count is how many deliveries the call handled (standard signals\n"
+    "merge), code the si_code (SI_USER, SI_QUEUE, SI_TKILL, SI_KERNEL,\n"
+    "SI_TIMER, SI_MESGQ, SI_ASYNCIO, else the number), pid and uid the\n"
+    "sender's (0 where unknown).\n"
+    "\n"
+    "  --count N          stop with status 0 after N deliveries in all\n"
+    "  --timeout SECONDS  stop at the timeout: status 0 if anything came,\n"
+    "                     124 if nothing did (units s, m, h, d allowed)\n"
+    "  --json             one JSON object a line instead:\n"
+    "    {\"signal\":\"SIGUSR1\",\"signo\":10,\"count\":3,\"code\":0,"
+    "\"pid\":5678,\"uid\":1000}\n"
+    "\n"
+    "Without --count and --timeout it runs until killed by a signal it does\n"
+    "not watch.\n";
+
+struct watch {
+  unsigned long want;  /* --count, 0 for no limit */
+  unsigned long total; /* deliveries seen */
+  int json, stopped;
+};
+
+/* The name of a siginfo code, or its number written in buf. */
+static const char *code_name(int code, char *buf, size_t size) {
+#if defined(_WIN32)
+  static const char *const events[] = {"CTRL_C_EVENT", "CTRL_BREAK_EVENT",
+                                       "CTRL_CLOSE_EVENT", NULL, NULL,
+                                       "CTRL_LOGOFF_EVENT",
+                                       "CTRL_SHUTDOWN_EVENT"};
+  if (code >= 0 && code <= 6 && events[code] != NULL) return events[code];
+#else
+#ifdef SI_USER
+  if (code == SI_USER) return "SI_USER";
+#endif
+#ifdef SI_QUEUE
+  if (code == SI_QUEUE) return "SI_QUEUE";
+#endif
+#ifdef SI_TKILL
+  if (code == SI_TKILL) return "SI_TKILL";
+#endif
+#ifdef SI_KERNEL
+  if (code == SI_KERNEL) return "SI_KERNEL";
+#endif
+#ifdef SI_TIMER
+  if (code == SI_TIMER) return "SI_TIMER";
+#endif
+#ifdef SI_MESGQ
+  if (code == SI_MESGQ) return "SI_MESGQ";
+#endif
+#ifdef SI_ASYNCIO
+  if (code == SI_ASYNCIO) return "SI_ASYNCIO";
+#endif
+#endif
+  snprintf(buf, size, "%d", code);
+  return buf;
+}
+
+static int on_watched(int signum, const sigport_siginfo_t *info, void *arg) {
+  struct watch *w = arg;
+  const char *name = sigport_signame(signum);
+  char buf[24];
+  if (w->stopped) return 0;
+  if (w->json) {
+    fputs("{\"signal\":", stdout);
+    json_string(stdout, name != NULL ? name : "");
+    printf(",\"signo\":%d,\"count\":%lu,\"code\":%d,\"pid\":%lld,"
+           "\"uid\":%lu}\n",
+           signum, info->count, info->code, (long long)info->pid,
+           (unsigned long)info->uid);
+  } else {
+    printf("%s count=%lu code=%s pid=%lld uid=%lu\n", name, info->count,
+           code_name(info->code, buf, sizeof buf), (long long)info->pid,
+           (unsigned long)info->uid);
+  }
+  fflush(stdout);
+  w->total += info->count;
+  if (w->want > 0 && w->total >= w->want) {
+    w->stopped = 1;
+    return TOOL_STOP;
+  }
+  return 0;
+}
+
+static long own_pid(void) {
+#if defined(_WIN32)
+  return (long)GetCurrentProcessId();
+#else
+  return (long)getpid();
+#endif
+}
+
+static int cmd_watch(int argc, char **argv) {
+  struct watch w;
+  struct waker waker;
+  sigport_sigset_t set;
+  double timeout = -1, deadline = -1;
+  const char *value;
+  long count;
+  int i, s, rc, status = EXIT_OK, nsig = 0, options = 1;
+  memset(&w, 0, sizeof w);
+  sigport_sigemptyset(&set);
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (options && is_help(arg))
+      return fputs(help_watch, stdout), finish_output(0);
+    if (options && (rc = match_value(argc, argv, &i, "--count", &value)) != 0) {
+      if (rc < 0) return EXIT_USAGE;
+      if (parse_long(value, 1, 0x7fffffffL, &count) != 0)
+        return complain(EXIT_USAGE, "invalid count '%s' for --count", value);
+      w.want = (unsigned long)count;
+    } else if (options &&
+               (rc = match_value(argc, argv, &i, "--timeout", &value)) != 0) {
+      if (rc < 0 || parse_seconds(value, "--timeout", &timeout) != 0)
+        return EXIT_USAGE;
+    } else if (options && strcmp(arg, "--json") == 0) {
+      w.json = 1;
+    } else if (options && strcmp(arg, "--") == 0) {
+      options = 0;
+    } else if (options && arg[0] == '-' && arg[1] == '-') {
+      return complain(EXIT_USAGE, "watch: unknown option '%s'", arg);
+    } else {
+      if ((s = parse_signal(arg, 0)) < 0) return EXIT_USAGE;
+      if (sigport_sigaddset(&set, s) != 0)
+        return complain(EXIT_USAGE, "cannot watch '%s': not a signal here",
+                        arg);
+      nsig++;
+    }
+  }
+  if (nsig == 0) return complain(EXIT_USAGE, "watch: missing SIGNAL");
+
+  rc = sigport_init(0);
+  if (rc != 0) return library_failed(rc);
+  for (s = 0; (s = sigport_sigset_next(&set, s)) > 0;) {
+    rc = sigport_signal(s, on_watched, &w, NULL);
+    if (rc != 0) {
+      status = library_failed(rc);
+      sigport_shutdown();
+      return status;
+    }
+  }
+  if ((status = waker_open(&waker)) != 0) {
+    sigport_shutdown();
+    return status;
+  }
+
+  fprintf(stderr, "sigport: watching");
+  for (s = 0; (s = sigport_sigset_next(&set, s)) > 0;)
+    fprintf(stderr, " %s", sigport_signame(s));
+  fprintf(stderr, " in pid %ld\n", own_pid());
+  fflush(stderr);
+
+  if (timeout > 0) deadline = now_seconds() + timeout;
+  for (;;) {
+    rc = sigport_dispatch();
+    if (rc == TOOL_STOP) break;
+    if (deadline >= 0 && now_seconds() >= deadline) {
+      status = w.total > 0 ? EXIT_OK : EXIT_TIMEDOUT;
+      break;
+    }
+    if ((rc = waker_wait(&waker, deadline)) != 0) {
+      status = rc;
+      break;
+    }
+  }
+
+  /* Deliveries that came after the end are taken here, quietly. */
+  w.stopped = 1;
+  (void)sigport_dispatch();
+  waker_close(&waker);
+  sigport_shutdown();
+  return finish_output(status);
+}
+
+/* ------------------------------------------------------------------ */
+/* run                                                                 */
+/* ------------------------------------------------------------------ */
+
+static const char help_run[] =
+    "Usage: sigport run [--timeout SECONDS] [--signal SIGNAL]\n"
+    "                   [--kill-after SECONDS] [--forward LIST | "
+    "--no-forward]\n"
+    "                   [--] COMMAND [ARG...]\n"
+    "\n"
+    "Runs COMMAND as a child, passes signals on to it, and ends the way it\n"
+    "ended.\n"
+    "\n"
+    "  --timeout SECONDS     at the timeout send SIGNAL to the child and\n"
+    "                        exit 124 once it ended (0: no timeout; units\n"
+    "                        s, m, h, d allowed)\n"
+    "  --signal SIGNAL       the signal sent at the timeout (default TERM)\n"
+    "  --kill-after SECONDS  send SIGKILL this long after SIGNAL if the\n"
+    "                        child still runs (0: never)\n"
+    "  --forward LIST        the signals passed on, comma-separated\n"
+    "                        (default INT,TERM,HUP,QUIT,USR1,USR2,WINCH;\n"
+    "                        Windows: INT,TERM,BREAK)\n"
+    "  --no-forward          pass no signal on\n"
+    "\n"
+    "The child starts with the signal state run was given: what run set is\n"
+    "undone and every signal is unblocked, while a signal ignored by run's\n"
+    "caller (nohup) stays ignored. Signals of the default list that are not\n"
+    "passed on are still caught, so that run outlives its child; a signal\n"
+    "from the terminal (si_code SI_KERNEL) is not passed on, since the\n"
+    "child, in the same process group, has it already. On Linux the child\n"
+    "gets SIGKILL if run itself is killed.\n"
+    "\n"
+    "Exit status: 124 when the timeout fired; otherwise the child's status,\n"
+    "and when signal N ended the child run ends itself by signal N (a\n"
+    "shell sees 128+N); 127 when COMMAND is not found, 126 when it cannot\n"
+    "be run; 1 when run itself failed, 2 for a usage error.\n"
+    "Windows: the child gets a process group of its own; INT and BREAK\n"
+    "reach it as CTRL_BREAK_EVENT; the timeout ends it with\n"
+    "TerminateProcess (--signal and --kill-after have no effect).\n";
+
+struct run_opts {
+  double timeout, kill_after;
+  int timeout_signal;
+  unsigned char forward[SIGPORT_NSIG]; /* passed on to the child */
+  unsigned char guard[SIGPORT_NSIG];   /* caught but not passed on */
+};
+
+/* The default forward list, ending with 0. */
+static const int default_forward[] = {
+#ifdef SIGPORT_SIGINT
+    SIGPORT_SIGINT,
+#endif
+#ifdef SIGPORT_SIGTERM
+    SIGPORT_SIGTERM,
+#endif
+#ifdef SIGPORT_SIGHUP
+    SIGPORT_SIGHUP,
+#endif
+#ifdef SIGPORT_SIGQUIT
+    SIGPORT_SIGQUIT,
+#endif
+#ifdef SIGPORT_SIGUSR1
+    SIGPORT_SIGUSR1,
+#endif
+#ifdef SIGPORT_SIGUSR2
+    SIGPORT_SIGUSR2,
+#endif
+#ifdef SIGPORT_SIGWINCH
+    SIGPORT_SIGWINCH,
+#endif
+#ifdef SIGPORT_SIGBREAK
+    SIGPORT_SIGBREAK,
+#endif
+    0};
+
+/* Parses a comma-separated list of signals into o->forward. Returns 0 or
+   -1 after naming the bad entry. */
+static int parse_forward_list(const char *list, struct run_opts *o) {
+  char item[64];
+  const char *p = list;
+  memset(o->forward, 0, sizeof o->forward);
+  while (*p != '\0') {
+    size_t n = strcspn(p, ",");
+    int s;
+    if (n == 0 || n >= sizeof item) {
+      complain(EXIT_USAGE, "invalid signal list '%s' for --forward", list);
+      return -1;
+    }
+    memcpy(item, p, n);
+    item[n] = '\0';
+    if ((s = parse_signal(item, 0)) < 0) return -1;
+    if (s >= SIGPORT_NSIG || sigport_catchable(s) != 1) {
+      complain(EXIT_USAGE, "cannot forward '%s': %s cannot be caught", item,
+               sigport_signame(s));
+      return -1;
+    }
+    o->forward[s] = 1;
+    p += n;
+    if (*p == ',') p++;
+  }
+  return 0;
+}
+
+/* Parses run's options; *first is set to COMMAND's index. Returns 0, or a
+   non-zero exit status (-1 for --help, which was printed). */
+static int parse_run(int argc, char **argv, struct run_opts *o, int *first) {
+  const char *value;
+  int i, rc, k;
+  memset(o, 0, sizeof *o);
+#ifdef SIGPORT_SIGTERM
+  o->timeout_signal = SIGPORT_SIGTERM;
+#endif
+  for (k = 0; default_forward[k] != 0; k++) o->forward[default_forward[k]] = 1;
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (is_help(arg)) {
+      fputs(help_run, stdout);
+      return -1;
+    }
+    if ((rc = match_value(argc, argv, &i, "--timeout", &value)) != 0) {
+      if (rc < 0 || parse_seconds(value, "--timeout", &o->timeout) != 0)
+        return EXIT_USAGE;
+    } else if ((rc = match_value(argc, argv, &i, "--kill-after", &value)) !=
+               0) {
+      if (rc < 0 || parse_seconds(value, "--kill-after", &o->kill_after) != 0)
+        return EXIT_USAGE;
+    } else if ((rc = match_value(argc, argv, &i, "--signal", &value)) != 0) {
+      if (rc < 0 || (o->timeout_signal = parse_signal(value, 0)) < 0)
+        return EXIT_USAGE;
+    } else if ((rc = match_value(argc, argv, &i, "--forward", &value)) != 0) {
+      if (rc < 0 || parse_forward_list(value, o) != 0) return EXIT_USAGE;
+    } else if (strcmp(arg, "--no-forward") == 0) {
+      memset(o->forward, 0, sizeof o->forward);
+    } else if (strcmp(arg, "--") == 0) {
+      i++;
+      break;
+    } else if (arg[0] == '-' && arg[1] != '\0') {
+      return complain(EXIT_USAGE, "run: unknown option '%s'", arg);
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) return complain(EXIT_USAGE, "run: missing COMMAND");
+  /* The default list's signals not passed on are still caught. */
+  for (k = 0; default_forward[k] != 0; k++)
+    if (!o->forward[default_forward[k]]) o->guard[default_forward[k]] = 1;
+#ifdef SIGPORT_SIGWINCH
+  o->guard[SIGPORT_SIGWINCH] = 0; /* ignored by default: nothing to guard */
+#endif
+  *first = i;
+  return 0;
+}
+
+struct child {
+  sigport_pid_t pid; /* 0 once it has ended */
+  const struct run_opts *opts;
+#if defined(_WIN32)
+  HANDLE process;
+#endif
+};
+
+/* Passes a signal on to the child. */
+static int on_forwarded(int signum, const sigport_siginfo_t *info, void *arg) {
+  struct child *c = arg;
+  if (c->pid == 0 || !c->opts->forward[signum]) return 0;
+#if defined(SI_KERNEL)
+  /* The terminal's signals go to its whole foreground process group, the
+     child included: sending them again would deliver them twice. */
+  if (info->code == SI_KERNEL) return 0;
+#else
+  (void)info;
+#endif
+#if defined(_WIN32)
+  if (signum == SIGPORT_SIGINT || signum == SIGPORT_SIGBREAK)
+    (void)sigport_kill(c->pid, SIGPORT_CTRL_BREAK_EVENT);
+  else
+    (void)sigport_kill(c->pid, signum);
+#else
+  (void)sigport_kill(c->pid, signum);
+#endif
+  return 0;
+}
+
+/* Installs run's handlers (forwarded and guarded signals, and SIGCHLD on
+   POSIX). Returns 0 or an exit status. */
+static int install_run_handlers(struct child *c) {
+  int s, rc;
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    if (!c->opts->forward[s] && !c->opts->guard[s]) continue;
+    rc = sigport_signal(s, on_forwarded, c, NULL);
+    if (rc != 0) return library_failed(rc);
+  }
+#ifdef SIGPORT_SIGCHLD
+  /* Its only work is the wakeup byte: the loop then reaps. */
+  rc = sigport_signal(SIGPORT_SIGCHLD, on_forwarded, c, NULL);
+  if (rc != 0) return library_failed(rc);
+#endif
+  return 0;
+}
+
+/* Takes what is still pending, without passing it on, and gives the
+   signals back. */
+static void run_cleanup(struct child *c, struct waker *w) {
+  c->pid = 0;
+  (void)sigport_dispatch();
+  waker_close(w);
+  sigport_shutdown();
+}
+
+#if !defined(_WIN32)
+/* Runs in the child: restores the signal state, and execs. A failure is
+   reported to the parent through the close-on-exec pipe. */
+static void exec_child(char **argv, int report_fd, pid_t parent) {
+  int err;
+  ssize_t n;
+#if defined(__linux__)
+  /* The child does not outlive a run that was killed by SIGKILL. */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent) _exit(1);
+#else
+  (void)parent;
+#endif
+  sigport_restore_for_exec();
+  execvp(argv[0], argv);
+  err = errno;
+  n = write(report_fd, &err, sizeof err);
+  (void)n;
+  _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
+/* Forks and execs COMMAND. Returns 0 with c->pid set, or an exit status:
+   127 or 126 when the exec failed (already reaped), 1 when fork failed. */
+static int spawn(struct child *c, char **argv) {
+  int fds[2], err = 0, status;
+  ssize_t n;
+  pid_t pid, parent = getpid();
+  if (pipe(fds) != 0) return system_failed("pipe", errno);
+  if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 ||
+      fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0) {
+    err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    return system_failed("fcntl", err);
+  }
+  pid = fork();
+  if (pid < 0) {
+    err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    return system_failed("fork", err);
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    exec_child(argv, fds[1], parent);
+  }
+  close(fds[1]);
+  /* The pipe closes on a successful exec and brings the errno otherwise.
+     Signals that interrupt the read are handled later, by the loop. */
+  do {
+    n = read(fds[0], &err, sizeof err);
+  } while (n < 0 && errno == EINTR);
+  close(fds[0]);
+  if (n == (ssize_t)sizeof err) {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    complain(EXIT_REFUSED, "run: execvp '%s': %s", argv[0], strerror(err));
+    return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
+  }
+  c->pid = pid;
+  return 0;
+}
+
+/* Waits for the child, applying the timeout. Returns 0 with *status set
+   to the child's wait status, or an exit status. */
+static int supervise(struct child *c, struct waker *w, int *timed_out,
+                     int *status) {
+  const struct run_opts *o = c->opts;
+  double deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
+  double kill_deadline = -1;
+  for (;;) {
+    pid_t r;
+    double now, next;
+    int rc;
+    (void)sigport_dispatch();
+    r = waitpid(c->pid, status, WNOHANG);
+    if (r == c->pid) return 0;
+    if (r < 0 && errno != EINTR) return system_failed("waitpid", errno);
+    now = now_seconds();
+    if (deadline >= 0 && !*timed_out && now >= deadline) {
+      *timed_out = 1;
+      (void)sigport_kill(c->pid, o->timeout_signal);
+      if (o->kill_after > 0) kill_deadline = now + o->kill_after;
+    }
+    if (kill_deadline >= 0 && now >= kill_deadline) {
+      (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
+      kill_deadline = -1;
+    }
+    next = *timed_out ? kill_deadline : deadline;
+    /* SIGCHLD wakes the loop, but a delivery can be lost: a sanitizer's
+       runtime that defers signals (ThreadSanitizer) may drop one. So the
+       loop also looks at the child once a second. */
+    if (next < 0 || next > now + 1) next = now + 1;
+    if ((rc = waker_wait(w, next)) != 0) return rc;
+  }
+}
+
+/* Ends run the way the child ended. Does not return. */
+static void end_like(int wait_status) {
+  if (WIFSIGNALED(wait_status) &&
+      sigport_default_action(WTERMSIG(wait_status)) == SIGPORT_ACTION_CORE) {
+    /* The child's core dump, if any, is the one that matters. */
+    struct rlimit none = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &none);
+  }
+  fflush(stdout);
+  sigport_exit_with_status(wait_status);
+}
+
+static int cmd_run(int argc, char **argv) {
+  struct run_opts o;
+  struct child c;
+  struct waker w;
+  int first = 0, rc, timed_out = 0, status = 0;
+  rc = parse_run(argc, argv, &o, &first);
+  if (rc < 0) return finish_output(EXIT_OK);
+  if (rc != 0) return rc;
+  memset(&c, 0, sizeof c);
+  c.opts = &o;
+  rc = sigport_init(0);
+  if (rc != 0) return library_failed(rc);
+  /* Handlers go in before the fork: a signal that comes before the child's
+     pid is known is dispatched, and passed on, once it is. */
+  if ((rc = install_run_handlers(&c)) != 0 || (rc = waker_open(&w)) != 0) {
+    sigport_shutdown();
+    return rc;
+  }
+  rc = spawn(&c, argv + first);
+  if (rc == 0) rc = supervise(&c, &w, &timed_out, &status);
+  if (rc != 0 && c.pid != 0) {
+    /* run failed while the child runs: it is not left behind. */
+    (void)sigport_kill(c.pid, SIGPORT_SIGKILL);
+    while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  run_cleanup(&c, &w);
+  if (rc != 0) return rc;
+  if (timed_out) return EXIT_TIMEDOUT;
+  end_like(status);
+  return EXIT_REFUSED;
+}
+#else /* _WIN32 */
+
+/* Appends s to the growing buffer *buf. Returns 0, or -1 when out of
+   memory. */
+static int append(char **buf, size_t *len, size_t *cap, const char *s,
+                  size_t n) {
+  if (*len + n + 1 > *cap) {
+    size_t want = (*len + n + 1) * 2;
+    char *p = realloc(*buf, want);
+    if (p == NULL) return -1;
+    *buf = p;
+    *cap = want;
+  }
+  memcpy(*buf + *len, s, n);
+  *len += n;
+  (*buf)[*len] = '\0';
+  return 0;
+}
+
+/* Quotes one argument the way the C runtime's command-line parser reads it
+   back: backslashes are literal unless they precede a quote. */
+static int append_quoted(char **buf, size_t *len, size_t *cap,
+                         const char *arg) {
+  const char *p;
+  if (*arg != '\0' && strpbrk(arg, " \t\n\v\"") == NULL)
+    return append(buf, len, cap, arg, strlen(arg));
+  if (append(buf, len, cap, "\"", 1) != 0) return -1;
+  for (p = arg;; p++) {
+    size_t slashes = 0, k;
+    while (*p == '\\') {
+      slashes++;
+      p++;
+    }
+    if (*p == '\0' || *p == '"') {
+      /* Backslashes before a quote, or before the closing one, double. */
+      for (k = 0; k < slashes * 2; k++)
+        if (append(buf, len, cap, "\\", 1) != 0) return -1;
+      if (*p == '\0') break;
+      if (append(buf, len, cap, "\\\"", 2) != 0) return -1;
+    } else {
+      for (k = 0; k < slashes; k++)
+        if (append(buf, len, cap, "\\", 1) != 0) return -1;
+      if (append(buf, len, cap, p, 1) != 0) return -1;
+    }
+  }
+  return append(buf, len, cap, "\"", 1);
+}
+
+/* The text of a Windows error code. */
+static const char *win_error_text(DWORD err, char *buf, DWORD size) {
+  DWORD n = FormatMessageA(
+      FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err,
+      0, buf, size, NULL);
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
+                   buf[n - 1] == '.'))
+    buf[--n] = '\0';
+  if (n == 0) snprintf(buf, size, "error %lu", (unsigned long)err);
+  return buf;
+}
+
+static int cmd_run(int argc, char **argv) {
+  struct run_opts o;
+  struct child c;
+  struct waker w;
+  STARTUPINFOA si;
+  PROCESS_INFORMATION pi;
+  char *cmdline = NULL, text[256];
+  size_t len = 0, cap = 0;
+  double deadline;
+  DWORD code = 1;
+  int first = 0, rc, i, timed_out = 0;
+  rc = parse_run(argc, argv, &o, &first);
+  if (rc < 0) return finish_output(EXIT_OK);
+  if (rc != 0) return rc;
+  for (i = first; i < argc; i++) {
+    if ((i > first && append(&cmdline, &len, &cap, " ", 1) != 0) ||
+        append_quoted(&cmdline, &len, &cap, argv[i]) != 0) {
+      free(cmdline);
+      return complain(EXIT_REFUSED, "run: out of memory");
+    }
+  }
+  memset(&c, 0, sizeof c);
+  c.opts = &o;
+  rc = sigport_init(0);
+  if (rc != 0) {
+    free(cmdline);
+    return library_failed(rc);
+  }
+  if ((rc = install_run_handlers(&c)) != 0 || (rc = waker_open(&w)) != 0) {
+    sigport_shutdown();
+    free(cmdline);
+    return rc;
+  }
+  memset(&si, 0, sizeof si);
+  si.cb = sizeof si;
+  if (!CreateProcessA(NULL, cmdline, NULL, NULL, TRUE,
+                      CREATE_NEW_PROCESS_GROUP, NULL, NULL, &si, &pi)) {
+    DWORD err = GetLastError();
+    free(cmdline);
+    run_cleanup(&c, &w);
+    complain(EXIT_REFUSED, "run: CreateProcess '%s': %s", argv[first],
+             win_error_text(err, text, sizeof text));
+    return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
+               ? EXIT_NOT_FOUND
+               : EXIT_CANNOT_RUN;
+  }
+  free(cmdline);
+  CloseHandle(pi.hThread);
+  c.pid = pi.dwProcessId;
+  c.process = pi.hProcess;
+  deadline = o.timeout > 0 ? now_seconds() + o.timeout : -1;
+  for (;;) {
+    int ms = ms_until(deadline);
+    DWORD slice = (DWORD)(ms < 0 || ms > WIN_SLICE_MS ? WIN_SLICE_MS : ms);
+    if (WaitForSingleObject(pi.hProcess, slice) == WAIT_OBJECT_0) break;
+    if (sigport_pending()) (void)sigport_dispatch();
+    if (deadline >= 0 && !timed_out && now_seconds() >= deadline) {
+      timed_out = 1;
+      TerminateProcess(pi.hProcess, EXIT_TIMEDOUT);
+    }
+  }
+  if (!GetExitCodeProcess(pi.hProcess, &code)) code = EXIT_REFUSED;
+  CloseHandle(pi.hProcess);
+  run_cleanup(&c, &w);
+  fflush(stdout);
+  if (timed_out) return EXIT_TIMEDOUT;
+  return (int)code;
+}
+#endif /* _WIN32 */
+
+/* ------------------------------------------------------------------ */
+/* mask                                                                */
+/* ------------------------------------------------------------------ */
+
+static const char help_mask[] =
+    "Usage: sigport mask [PID]\n"
+    "\n"
+    "Shows which signals a process has pending, blocked, ignored and\n"
+    "caught, by name. Linux: decodes SigPnd, ShdPnd, SigBlk, SigIgn and\n"
+    "SigCgt of /proc/PID/status (default: sigport's own process, which\n"
+    "shows the state it inherited). Elsewhere: sigport's own view of its\n"
+    "own process only.\n";
+
+/* One line of `mask`: a label and the names of the signals in set. */
+static void print_mask_row(const char *label, const sigport_sigset_t *set) {
+  int s = 0, any = 0;
+  printf("%-18s", label);
+  while ((s = sigport_sigset_next(set, s)) > 0) {
+    const char *name = sigport_signame(s);
+    if (name != NULL)
+      printf(" %s", name);
+    else
+      printf(" %d", s);
+    any = 1;
+  }
+  puts(any ? "" : " -");
+}
+
+/* sigport's view of its own process: what the public API can tell. */
+static int mask_own_view(void) {
+  sigport_sigset_t valid, ignored, caught, empty;
+  int s = 0;
+  printf("pid %ld (sigport's own view)\n", own_pid());
+  sigport_valid_signals(&valid);
+  sigport_sigemptyset(&ignored);
+  sigport_sigemptyset(&caught);
+  sigport_sigemptyset(&empty);
+#if SIGPORT_HAVE_SIGMASK
+  {
+    sigport_sigset_t pending, blocked;
+    if (sigport_sigpending(&pending) == 0) print_mask_row("pending:", &pending);
+    if (sigport_pthread_sigmask(SIGPORT_SIG_BLOCK, &empty, &blocked) == 0)
+      print_mask_row("blocked:", &blocked);
+  }
+#endif
+  while ((s = sigport_sigset_next(&valid, s)) > 0) {
+    sigport_handler_t h;
+    if (sigport_getsignal(s, &h) != 0) continue;
+    if (h.fn == SIGPORT_SIG_IGN)
+      sigport_sigaddset(&ignored, s);
+    else if (h.fn != SIGPORT_SIG_DFL)
+      sigport_sigaddset(&caught, s);
+  }
+  print_mask_row("ignored:", &ignored);
+  print_mask_row("caught:", &caught);
+  return finish_output(EXIT_OK);
+}
+
+#if defined(__linux__)
+/* Decodes /proc/PID/status. Returns an exit status, or -1 when the file
+   cannot be opened and `quiet` asks for the fallback instead of an error. */
+static int mask_proc(const char *pid, int quiet) {
+  static const struct {
+    const char *field, *label;
+  } rows[] = {{"SigPnd:", "SigPnd pending:"},
+              {"ShdPnd:", "ShdPnd shared:"},
+              {"SigBlk:", "SigBlk blocked:"},
+              {"SigIgn:", "SigIgn ignored:"},
+              {"SigCgt:", "SigCgt caught:"}};
+  char path[64], line[256], name[128] = "?";
+  sigport_sigset_t sets[5];
+  int found[5] = {0, 0, 0, 0, 0};
+  size_t k;
+  FILE *f;
+  snprintf(path, sizeof path, "/proc/%s/status", pid);
+  f = fopen(path, "r");
+  if (f == NULL) {
+    char call[80];
+    if (quiet) return -1;
+    snprintf(call, sizeof call, "open %s", path);
+    return system_failed(call, errno);
+  }
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strncmp(line, "Name:", 5) == 0) {
+      sscanf(line + 5, " %127[^\n]", name);
+      continue;
+    }
+    for (k = 0; k < 5; k++) {
+      size_t n = strlen(rows[k].field);
+      unsigned long long bits;
+      int s;
+      if (strncmp(line, rows[k].field, n) != 0) continue;
+      bits = strtoull(line + n, NULL, 16);
+      sigport_sigemptyset(&sets[k]);
+      for (s = 1; s <= 64 && s < SIGPORT_NSIG; s++)
+        if (bits & (1ULL << (s - 1))) sigport_sigaddset(&sets[k], s);
+      found[k] = 1;
+    }
+  }
+  fclose(f);
+  if (strcmp(pid, "self") == 0)
+    printf("pid %ld (%s)\n", own_pid(), name);
+  else
+    printf("pid %s (%s)\n", pid, name);
+  for (k = 0; k < 5; k++)
+    if (found[k]) print_mask_row(rows[k].label, &sets[k]);
+  return finish_output(EXIT_OK);
+}
+#endif
+
+static int cmd_mask(int argc, char **argv) {
+  const char *pid = NULL;
+  long v;
+  int i;
+  for (i = 1; i < argc; i++) {
+    if (is_help(argv[i])) return fputs(help_mask, stdout), finish_output(0);
+    if (argv[i][0] == '-' && argv[i][1] == '-')
+      return complain(EXIT_USAGE, "mask: unknown option '%s'", argv[i]);
+    if (pid != NULL)
+      return complain(EXIT_USAGE, "mask: unexpected argument '%s'", argv[i]);
+    pid = argv[i];
+  }
+  if (pid != NULL && parse_long(pid, 1, 0x7fffffffL, &v) != 0)
+    return complain(EXIT_USAGE, "invalid pid '%s'", pid);
+#if defined(__linux__)
+  if (pid != NULL) return mask_proc(pid, 0);
+  {
+    int rc = mask_proc("self", 1);
+    if (rc >= 0) return rc;
+  }
+#else
+  if (pid != NULL && v != own_pid())
+    return complain(EXIT_REFUSED,
+                    "mask: reading another process's signal state is not "
+                    "available on this system (pid %s)",
+                    pid);
+#endif
+  return mask_own_view();
+}
+
+/* ------------------------------------------------------------------ */
+/* main                                                                */
+/* ------------------------------------------------------------------ */
+
+static const char help_main[] =
+    "Usage: sigport COMMAND [ARG...]\n"
+    "\n"
+    "Signals, from the command line, with the sigport library.\n"
+    "\n"
+    "  list [--json]                 every signal of this platform\n"
+    "  info SIGNAL [--json]          one signal\n"
+    "  send SIGNAL PID...            send a signal (0: does it exist?)\n"
+    "  watch [--count N] [--timeout SECONDS] [--json] SIGNAL...\n"
+    "                                print the signals this process gets\n"
+    "  run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]\n"
+    "      [--forward LIST | --no-forward] [--] COMMAND [ARG...]\n"
+    "                                run a command, pass signals on to it\n"
+    "  mask [PID]                    pending, blocked, ignored, caught\n"
+    "\n"
+    "  --help                        this text; COMMAND --help for one\n"
+    "  --version                     the library's version and backend\n"
+    "\n"
+    "SIGNAL is a name or a number: TERM, SIGTERM, term and 15 are the same.\n"
+    "Exit status: 0 success, 1 the system refused, 2 usage error; for run,\n"
+    "the child's status. See sigport(1).\n";
+
+int main(int argc, char **argv) {
+  static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+  } commands[] = {{"list", cmd_list},   {"info", cmd_info},
+                  {"send", cmd_send},   {"watch", cmd_watch},
+                  {"run", cmd_run},     {"mask", cmd_mask}};
+  size_t i;
+  if (argc < 2)
+    return complain(EXIT_USAGE, "missing command (try 'sigport --help')");
+  if (is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+    if (argc > 2 && strcmp(argv[1], "help") == 0) {
+      char *sub[2];
+      sub[0] = argv[2];
+      sub[1] = (char *)"--help";
+      for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[2], commands[i].name) == 0)
+          return commands[i].fn(2, sub);
+      return complain(EXIT_USAGE, "unknown command '%s'", argv[2]);
+    }
+    fputs(help_main, stdout);
+    return finish_output(EXIT_OK);
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("sigport %s (backend %s)\n", sigport_version(),
+           sigport_backend_name());
+    return finish_output(EXIT_OK);
+  }
+  for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].fn(argc - 1, argv + 1);
+  if (argv[1][0] == '-')
+    return complain(EXIT_USAGE, "unknown option '%s'", argv[1]);
+  return complain(EXIT_USAGE, "unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,143 @@
+# shellcheck shell=bash
+# lib.sh: helpers for the shell tests of the tool and of the examples.
+#
+# Sourced by a test script that runs under `set -euo pipefail`. Each test
+# gets a scratch directory, $work, removed at the end with the background
+# jobs still running. A test passes by returning 0, fails with
+# `fail MESSAGE` (status 1) and is skipped with `skip REASON` (status 77,
+# which CTest reports as skipped).
+
+work=$(mktemp -d)
+
+# A pid that no process can have: above every system's pid_max.
+no_such_pid=2147483646
+
+# Kills the jobs of this shell that have not been reaped: only those, since
+# the pid of a reaped process may already belong to someone else. bash may
+# run the EXIT trap in a job's subshell that a signal ends before it execs;
+# only the test's own shell cleans up.
+cleanup() {
+  local p
+  [ "$BASHPID" = "$$" ] || return 0
+  for p in $(jobs -p); do
+    kill -KILL "$p" 2>/dev/null || true
+    { wait "$p"; } 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# No core files from the children that are killed on purpose.
+ulimit -c 0
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+skip() {
+  echo "SKIPPED: $*"
+  exit 77
+}
+
+note() { echo "ok: $*"; }
+
+# start_job FILE CMD...: empties FILE, runs CMD in the background with its
+# output there, and sets $job to its pid. FILE is emptied here because the
+# job's own redirection happens only after the fork: a wait_for on FILE
+# could otherwise match what an earlier job wrote.
+start_job() {
+  local file=$1
+  shift
+  : >"$file"
+  # An explicit <&0: a background job would get /dev/null otherwise.
+  "$@" <&0 >"$file" 2>&1 &
+  job=$!
+}
+
+# run_cmd CMD...: runs CMD with its output in $work/out and $work/err, and
+# its exit status in $status, whatever it is.
+run_cmd() {
+  set +e
+  "$@" >"$work/out" 2>"$work/err"
+  status=$?
+  set -e
+}
+
+# expect_status WANT CMD...: run_cmd, then fails unless the status is WANT.
+expect_status() {
+  local want=$1
+  shift
+  run_cmd "$@"
+  [ "$status" = "$want" ] ||
+    fail "'$*' exited $status, expected $want; stderr: $(cat "$work/err")"
+}
+
+# expect_out REGEX / expect_err REGEX: a line of $work/out or $work/err
+# matches the extended regular expression.
+expect_out() {
+  grep -qE -- "$1" "$work/out" ||
+    fail "stdout does not match /$1/: $(cat "$work/out")"
+}
+expect_err() {
+  grep -qE -- "$1" "$work/err" ||
+    fail "stderr does not match /$1/: $(cat "$work/err")"
+}
+
+# expect_err_is TEXT: stderr is exactly that one line.
+expect_err_is() {
+  [ "$(cat "$work/err")" = "$1" ] ||
+    fail "stderr is '$(cat "$work/err")', expected '$1'"
+}
+
+# wait_for FILE REGEX [SECONDS]: waits until a line of FILE matches.
+wait_for() {
+  local file=$1 re=$2 limit=${3:-20} i
+  for ((i = 0; i < limit * 20; i++)); do
+    grep -qE -- "$re" "$file" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "no line matching /$re/ in $file after ${limit}s:" \
+    "$(cat "$file" 2>/dev/null)"
+}
+
+# wait_gone PID [SECONDS]: waits until the process is gone or a zombie.
+wait_gone() {
+  local pid=$1 limit=${2:-20} i
+  for ((i = 0; i < limit * 20; i++)); do
+    if [ ! -e "/proc/$pid" ] ||
+      grep -q ') Z' "/proc/$pid/stat" 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.05
+  done
+  fail "process $pid still runs after ${limit}s"
+}
+
+# how_ended CMD...: runs CMD (output to $work/out and $work/err) and prints
+# what its parent's waitpid() saw: "exit N" or "signal N". bash's $? cannot
+# tell a death by signal N from an exit with 128+N.
+how_ended() {
+  perl -e '
+    my $file = shift;
+    system { $ARGV[0] } @ARGV;
+    my $s = $?;
+    open(my $f, ">", $file) or die "how_ended: $file: $!\n";
+    print $f (($s & 127) ? "signal " . ($s & 127) : "exit " . ($s >> 8)), "\n";
+  ' "$work/how" "$@" >"$work/out" 2>"$work/err" || true
+  cat "$work/how"
+}
+
+# now_ms: a clock in milliseconds.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# need_linux REASON: skips the test on other systems.
+need_linux() {
+  [ "$(uname -s)" = Linux ] || skip "$1"
+}
+
+# need_python: skips the test when python3 is missing.
+need_python() {
+  command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
+}

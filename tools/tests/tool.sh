@@ -1,0 +1,527 @@
+#!/usr/bin/env bash
+# tool.sh: tests of the `sigport` tool with real processes and signals.
+#
+#   tool.sh PATH-TO-SIGPORT CASE
+#
+# Each CASE is one CTest test. Timings are generous, since sanitizers
+# defer and slow down signal delivery; only "well under the child's sleep"
+# is asserted, never an exact time.
+set -euo pipefail
+
+tool=$1
+case_name=$2
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+# starts `sigport watch ARGS...` in the background, with its output in
+# $work/watch.out and $work/watch.err, and waits for its "watching" line.
+# Sets $watch_pid.
+start_watch() {
+  : >"$work/watch.err"
+  "$tool" watch "$@" >"$work/watch.out" 2>"$work/watch.err" &
+  watch_pid=$!
+  wait_for "$work/watch.err" "^sigport: watching .* in pid $watch_pid\$"
+}
+
+# waits for the background job PID and sets $status to its exit status.
+reap() {
+  set +e
+  wait "$1"
+  status=$?
+  set -e
+}
+
+case_version() {
+  expect_status 0 "$tool" --version
+  expect_out '^sigport [0-9]+\.[0-9]+\.[0-9]+ \(backend posix\)$'
+  [ "$(wc -l <"$work/out")" -eq 1 ] || fail "--version prints one line"
+}
+
+case_help() {
+  local cmd
+  expect_status 0 "$tool" --help
+  for cmd in list info send watch run mask; do
+    expect_out "^  $cmd "
+  done
+  for cmd in list info send watch run mask; do
+    expect_status 0 "$tool" "$cmd" --help
+    expect_out "^Usage: sigport $cmd"
+    cp "$work/out" "$work/help.$cmd"
+    expect_status 0 "$tool" help "$cmd"
+    cmp -s "$work/out" "$work/help.$cmd" ||
+      fail "'help $cmd' differs from '$cmd --help'"
+  done
+  note "--help of every command"
+}
+
+# Every option the --help texts name is documented in sigport(1).
+case_help_matches_man() {
+  local man=${SIGPORT_MAN_PAGE:?} cmd opt
+  [ -f "$man" ] || fail "no manual page at $man"
+  for cmd in list info send watch run mask; do
+    "$tool" "$cmd" --help >"$work/help"
+    for opt in $(grep -oE -- '--[a-z][a-z-]+' "$work/help" | sort -u); do
+      grep -qF -- "${opt//-/\\-}" "$man" ||
+        fail "$cmd: $opt is not in sigport(1)"
+    done
+    grep -qF -- "sigport $cmd" "$man" || grep -qF -- ".B $cmd" "$man" ||
+      grep -qE -- "^\.(SS|TP|B|BR) .*$cmd" "$man" ||
+      fail "sigport(1) does not describe '$cmd'"
+  done
+  note "every option of --help is in sigport(1)"
+}
+
+case_list() {
+  local n
+  expect_status 0 "$tool" list
+  expect_out '^  1  SIGHUP +terminate +catchable +Hangup$'
+  expect_out '^  9  SIGKILL +terminate +uncatchable +Killed$'
+  expect_out '^ 19  SIGSTOP +stop +uncatchable '
+  expect_out '^ 17  SIGCHLD +ignore +catchable '
+  expect_out '^ 18  SIGCONT +continue +catchable '
+  expect_out '^  3  SIGQUIT +core +catchable '
+  expect_out ' SIGRTMIN +terminate +catchable +Real-time signal 0$'
+  expect_out ' SIGRTMAX +terminate +catchable '
+  # glibc reserves 32 and 33 for itself: they are not signals sigport
+  # offers.
+  if grep -qE '^ 3[23]  ' "$work/out"; then fail "32 and 33 are listed"; fi
+  n=$(wc -l <"$work/out")
+  [ "$n" -ge 31 ] || fail "only $n signals listed"
+  note "list: $n signals"
+}
+
+case_list_json() {
+  need_python
+  expect_status 0 "$tool" list --json
+  python3 -m json.tool "$work/out" >/dev/null || fail "list --json is not JSON"
+  "$tool" list | wc -l >"$work/count"
+  python3 - "$work/out" "$(cat "$work/count")" <<'EOF'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert isinstance(rows, list) and len(rows) == int(sys.argv[2]), len(rows)
+for r in rows:
+    assert set(r) == {"signo", "name", "action", "catchable", "description"}, r
+    assert r["action"] in ("terminate", "core", "ignore", "stop", "continue"), r
+kill = [r for r in rows if r["name"] == "SIGKILL"][0]
+assert kill == {"signo": 9, "name": "SIGKILL", "action": "terminate",
+                "catchable": False, "description": "Killed"}, kill
+EOF
+  note "list --json: a JSON array with the same signals as list"
+}
+
+case_info() {
+  local spelling first=""
+  for spelling in TERM SIGTERM term sigterm 15; do
+    expect_status 0 "$tool" info "$spelling"
+    expect_out '^ 15  SIGTERM +terminate +catchable +Terminated$'
+    [ -z "$first" ] && first=$(cat "$work/out")
+    [ "$(cat "$work/out")" = "$first" ] || fail "info $spelling differs"
+  done
+  expect_status 0 "$tool" info KILL
+  expect_out ' SIGKILL +terminate +uncatchable +Killed$'
+  expect_status 0 "$tool" info rtmin+2
+  expect_out '^ 36  SIGRTMIN\+2 +terminate +catchable +Real-time signal 2$'
+  expect_status 0 "$tool" info -- 2
+  expect_out ' SIGINT '
+  if command -v python3 >/dev/null 2>&1; then
+    expect_status 0 "$tool" info --json INT
+    python3 - "$work/out" <<'EOF' || fail "info --json INT: $(cat "$work/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["name"] == "SIGINT" and d["signo"] == 2 and d["catchable"] is True, d
+EOF
+  fi
+  note "info"
+}
+
+case_send() {
+  local pid
+  # Signal 0: the process exists.
+  expect_status 0 "$tool" send 0 $$
+  [ ! -s "$work/out" ] && [ ! -s "$work/err" ] ||
+    fail "send 0 printed something"
+  expect_status 1 "$tool" send 0 "$no_such_pid"
+  expect_err_is \
+    "sigport: sigport_kill($no_such_pid, 0): [Errno 3] No such process"
+  # A real signal, to two processes; both die by it.
+  sleep 30 &
+  pid=$!
+  sleep 30 &
+  expect_status 0 "$tool" send TERM "$pid" $!
+  reap "$pid"
+  [ "$status" = 143 ] || fail "the first sleep ended with $status, not 143"
+  reap $!
+  [ "$status" = 143 ] || fail "the second sleep ended with $status, not 143"
+  # One refusal among good sends: the good ones still go, status 1.
+  sleep 30 &
+  pid=$!
+  expect_status 1 "$tool" send sigusr1 "$no_such_pid" "$pid"
+  reap "$pid"
+  [ "$status" = 138 ] || fail "USR1 did not reach the second pid ($status)"
+  note "send"
+}
+
+case_watch() {
+  local line
+  start_watch --count 3 USR1 USR2
+  kill -USR1 "$watch_pid"
+  wait_for "$work/watch.out" '^SIGUSR1 count=1 '
+  kill -USR2 "$watch_pid"
+  wait_for "$work/watch.out" '^SIGUSR2 count=1 '
+  "$tool" send USR1 "$watch_pid"
+  reap "$watch_pid"
+  [ "$status" = 0 ] || fail "watch --count 3 exited $status"
+  [ "$(wc -l <"$work/watch.out")" -eq 3 ] ||
+    fail "not 3 lines: $(cat "$work/watch.out")"
+  line=$(sed -n 1p "$work/watch.out")
+  [[ "$line" =~ ^SIGUSR1\ count=1\ code=SI_USER\ pid=$$\ uid=$(id -u)$ ]] ||
+    fail "first line '$line': not from pid $$"
+  line=$(sed -n 3p "$work/watch.out")
+  [[ "$line" =~ ^SIGUSR1\ count=1\ code=SI_USER\ pid=[0-9]+\ uid=[0-9]+$ ]] ||
+    fail "third line: $line"
+  note "watch --count 3: $(tr '\n' '|' <"$work/watch.out")"
+
+  # The timeout: 124 when nothing came, 0 when something did.
+  expect_status 124 "$tool" watch --timeout 0.3 USR1
+  [ ! -s "$work/out" ] || fail "watch printed $(cat "$work/out")"
+  start_watch --timeout 2 HUP
+  kill -HUP "$watch_pid"
+  reap "$watch_pid"
+  [ "$status" = 0 ] || fail "watch --timeout with a delivery exited $status"
+  grep -q '^SIGHUP count=1 ' "$work/watch.out" || fail "no SIGHUP line"
+  note "watch --timeout: 124 without a signal, 0 with one"
+
+  # An unwatched signal still does what it does: TERM ends the watcher.
+  start_watch USR1
+  kill -TERM "$watch_pid"
+  reap "$watch_pid"
+  [ "$status" = 143 ] || fail "TERM to watch gave $status"
+}
+
+case_watch_json() {
+  need_python
+  start_watch --json --count 2 usr2 10
+  kill -USR2 "$watch_pid"
+  wait_for "$work/watch.out" '"signal":"SIGUSR2"'
+  "$tool" send SIGUSR1 "$watch_pid"
+  reap "$watch_pid"
+  [ "$status" = 0 ] || fail "watch --json exited $status"
+  python3 -m json.tool --json-lines "$work/watch.out" >/dev/null ||
+    fail "not JSON lines: $(cat "$work/watch.out")"
+  while IFS= read -r line; do
+    printf '%s\n' "$line" | python3 -m json.tool >/dev/null ||
+      fail "line '$line'"
+  done <"$work/watch.out"
+  python3 - "$work/watch.out" "$$" "$(id -u)" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 2, rows
+assert rows[0] == {"signal": "SIGUSR2", "signo": 12, "count": 1, "code": 0,
+                   "pid": int(sys.argv[2]), "uid": int(sys.argv[3])}, rows[0]
+assert rows[1]["signal"] == "SIGUSR1" and rows[1]["signo"] == 10, rows[1]
+EOF
+  note "watch --json: $(tr '\n' ' ' <"$work/watch.out")"
+}
+
+case_run() {
+  expect_status 0 "$tool" run true
+  expect_status 7 "$tool" run -- sh -c 'exit 7'
+  expect_status 0 "$tool" run -- sh -c 'echo "out $1"; echo "err $2" >&2' sh a b
+  expect_out '^out a$'
+  expect_err '^err b$'
+  # The child gets the caller's stdin.
+  set +e
+  printf 'hello\n' | "$tool" run -- cat >"$work/out"
+  status=$?
+  set -e
+  [ "$status" = 0 ] && [ "$(cat "$work/out")" = hello ] ||
+    fail "stdin did not reach the child"
+  expect_status 127 "$tool" run no-such-command-here
+  expect_err_is \
+    "sigport: run: execvp 'no-such-command-here': No such file or directory"
+  printf 'not a program\n' >"$work/plain"
+  chmod -x "$work/plain"
+  expect_status 126 "$tool" run "$work/plain"
+  expect_err "^sigport: run: execvp '.*/plain': Permission denied$"
+  expect_status 126 "$tool" run "$work"
+  note "run: exit statuses 0, 7, 126, 127"
+}
+
+case_run_timeout() {
+  local t0 ms
+  t0=$(now_ms)
+  expect_status 124 "$tool" run --timeout 1 -- sleep 10
+  ms=$(($(now_ms) - t0))
+  [ "$ms" -ge 900 ] && [ "$ms" -lt 6000 ] || fail "run --timeout 1 took ${ms}ms"
+  note "run --timeout 1 -- sleep 10: 124 after ${ms}ms"
+
+  # A command that ends in time keeps its own status.
+  expect_status 3 "$tool" run --timeout 5 -- sh -c 'exit 3'
+  # --timeout 0 is no timeout.
+  expect_status 0 "$tool" run --timeout 0 -- sleep 0.2
+
+  # --signal: the child sees that signal at the timeout.
+  expect_status 124 "$tool" run --timeout 0.5 --signal USR1 -- \
+    sh -c 'trap "echo got-usr1; exit 0" USR1; while :; do sleep 0.1; done'
+  expect_out '^got-usr1$'
+
+  # --kill-after: a child that ignores TERM gets SIGKILL.
+  t0=$(now_ms)
+  expect_status 124 "$tool" run --timeout 0.5 --kill-after 0.5 -- \
+    sh -c 'trap "" TERM; exec sleep 10'
+  ms=$(($(now_ms) - t0))
+  [ "$ms" -lt 6000 ] || fail "--kill-after took ${ms}ms"
+  note "run --timeout 0.5 --kill-after 0.5 with TERM ignored: 124 after ${ms}ms"
+}
+
+case_run_forward() {
+  local pid
+  # TERM to run reaches a child that traps it; run exits with its status.
+  start_job "$work/run.out" "$tool" run -- \
+    sh -c 'trap "echo got-term; exit 3" TERM; echo ready;
+    while :; do sleep 0.1; done'
+  pid=$job
+  wait_for "$work/run.out" '^ready$'
+  kill -TERM "$pid"
+  reap "$pid"
+  [ "$status" = 3 ] || fail "forwarded TERM: status $status"
+  grep -q '^got-term$' "$work/run.out" || fail "the child did not see TERM"
+  note "TERM forwarded to a trapping child: exit 3"
+
+  # The rest of the default list: USR1, via `sigport send`.
+  start_job "$work/run.out" "$tool" run -- \
+    sh -c 'trap "echo got-usr1; exit 5" USR1; echo ready;
+    while :; do sleep 0.1; done'
+  pid=$job
+  wait_for "$work/run.out" '^ready$'
+  "$tool" send USR1 "$pid"
+  reap "$pid"
+  [ "$status" = 5 ] && grep -q '^got-usr1$' "$work/run.out" ||
+    fail "forwarded USR1: status $status, $(cat "$work/run.out")"
+
+  # --forward TERM: USR1 is caught by run (it outlives its child) but not
+  # passed on; TERM still is.
+  start_job "$work/run.out" "$tool" run --forward TERM -- \
+    sh -c 'trap "echo got-usr1" USR1;
+    trap "echo got-term; exit 4" TERM; echo ready;
+    while :; do sleep 0.1; done'
+  pid=$job
+  wait_for "$work/run.out" '^ready$'
+  kill -USR1 "$pid"
+  sleep 0.5
+  kill -0 "$pid" || fail "USR1 ended run although it was not forwarded"
+  kill -TERM "$pid"
+  reap "$pid"
+  [ "$status" = 4 ] || fail "--forward TERM: status $status"
+  if grep -q got-usr1 "$work/run.out"; then fail "USR1 was forwarded"; fi
+  note "--forward TERM: USR1 kept back, TERM passed on"
+
+  # --no-forward: TERM to run does not reach the child, and run waits for
+  # it and reports its status.
+  start_job "$work/run.out" "$tool" run --no-forward -- \
+    sh -c 'trap "echo got-term" TERM; echo ready;
+    sleep 1; exit 6'
+  pid=$job
+  wait_for "$work/run.out" '^ready$'
+  kill -TERM "$pid"
+  reap "$pid"
+  [ "$status" = 6 ] || fail "--no-forward: status $status"
+  if grep -q got-term "$work/run.out"; then fail "TERM was forwarded"; fi
+  note "--no-forward: run outlives its child and exits 6"
+}
+
+# Ctrl+C in a terminal reaches the whole foreground process group, run's
+# child included: run must not send it a second time. The child here is
+# `sigport watch`, which prints each delivery it gets. Two deliveries close
+# together can merge in the kernel, so a regression shows here only in some
+# runs; the right behaviour passes in every run.
+case_run_terminal() {
+  need_python
+  python3 - "$tool" >"$work/out" <<'EOF'
+import os, pty, select, sys, time
+tool = sys.argv[1]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(tool, [tool, "run", "--", tool, "watch", "--timeout", "3", "INT"])
+out = b""
+def read_until(pattern, seconds):
+    global out
+    end = time.time() + seconds
+    while pattern not in out and time.time() < end:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                data = os.read(fd, 1024)
+            except OSError:
+                return
+            if not data:
+                return
+            out += data
+read_until(b"sigport: watching", 20)
+os.write(fd, b"\x03")
+read_until(b"never", 5)
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+EOF
+  if [ -n "${SIGPORT_TEST_RELAXED:-}" ] && ! grep -q 'SIGINT count=' "$work/out"
+  then
+    # ThreadSanitizer's runtime drops a terminal's signal now and then, in
+    # any program; what must never happen is a second delivery.
+    note "relaxed ($SIGPORT_TEST_RELAXED): the delivery was lost, none doubled"
+    return 0
+  fi
+  [ "$(grep -c 'SIGINT count=' "$work/out")" = 1 ] ||
+    fail "the child did not get Ctrl+C exactly once: $(cat "$work/out")"
+  expect_out 'SIGINT count=1 code=SI_KERNEL '
+  note "Ctrl+C in a terminal reaches run's child once"
+}
+
+case_run_signal_status() {
+  local how
+  how=$(how_ended "$tool" run -- sh -c 'kill -TERM $$')
+  [ "$how" = "signal 15" ] || fail "child killed by TERM: run $how"
+  how=$(how_ended "$tool" run -- sh -c 'kill -USR1 $$')
+  [ "$how" = "signal 10" ] || fail "child killed by USR1: run $how"
+  how=$(how_ended "$tool" run -- sh -c 'kill -QUIT $$')
+  [ "$how" = "signal 3" ] || fail "child killed by QUIT: run $how"
+  how=$(how_ended "$tool" run -- sh -c 'exit 143')
+  [ "$how" = "exit 143" ] || fail "child exit 143: run $how"
+  # What a shell sees: 128+N.
+  expect_status 143 "$tool" run -- sh -c 'kill -TERM $$'
+  expect_status 137 "$tool" run -- sh -c 'kill -KILL $$'
+  note "a child killed by signal N: run dies by N (128+N in a shell)"
+}
+
+case_run_restores() {
+  need_linux "the check reads the child's state from /proc"
+  # The child gets a clean signal state: nothing of run's handlers, nothing
+  # blocked, and what the caller ignored stays ignored (nohup).
+  (
+    trap '' USR2
+    "$tool" run -- "$tool" mask >"$work/out" 2>"$work/err"
+  ) || fail "run -- sigport mask failed: $(cat "$work/err")"
+  expect_out '^SigIgn ignored: .* SIGUSR2( |$)'
+  expect_out '^SigBlk blocked: +-$'
+  if grep -E '^SigCgt caught:.* (SIGTERM|SIGINT|SIGHUP|SIGCHLD|SIGUSR1)( |$)' \
+    "$work/out"; then
+    fail "the child inherited run's handlers"
+  fi
+  note "the child starts with the caller's state: $(grep SigIgn "$work/out")"
+}
+
+case_run_orphan() {
+  local pid child
+  need_linux "the SIGKILL guarantee is Linux's (PR_SET_PDEATHSIG)"
+  "$tool" run -- sh -c 'echo $$ >"$1"; exec sleep 30' sh "$work/child" \
+    >/dev/null 2>&1 &
+  pid=$!
+  wait_for "$work/child" '^[0-9]+$'
+  child=$(cat "$work/child")
+  kill -KILL "$pid"
+  reap "$pid"
+  wait_gone "$child" 10
+  note "run killed by SIGKILL: its child $child went too"
+}
+
+case_mask() {
+  local pid
+  need_linux "mask decodes /proc/PID/status only on Linux"
+  (
+    trap '' USR1
+    "$tool" mask >"$work/out" 2>"$work/err"
+  ) || fail "mask failed"
+  expect_out '^pid [0-9]+ \(sigport\)$'
+  expect_out '^SigPnd pending: '
+  expect_out '^ShdPnd shared: '
+  expect_out '^SigBlk blocked: '
+  expect_out '^SigIgn ignored: .*SIGUSR1'
+  expect_out '^SigCgt caught: '
+
+  # Another process: perl blocks USR2, traps HUP and ignores URG.
+  start_job "$work/perl.out" perl -MPOSIX -e '
+    sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGUSR2));
+    $SIG{HUP} = sub {}; $SIG{URG} = "IGNORE";
+    $| = 1; print "ready\n"; sleep 30;'
+  pid=$job
+  wait_for "$work/perl.out" '^ready$'
+  kill -USR2 "$pid"
+  expect_status 0 "$tool" mask "$pid"
+  expect_out "^pid $pid \\(perl\\)$"
+  expect_out '^SigBlk blocked: +SIGUSR2$'
+  expect_out '^ShdPnd shared: +SIGUSR2$'
+  expect_out '^SigIgn ignored: .*SIGURG'
+  expect_out '^SigCgt caught: .*SIGHUP'
+
+  # A watcher's handlers show as caught.
+  start_watch USR1 WINCH
+  expect_status 0 "$tool" mask "$watch_pid"
+  expect_out '^SigCgt caught: .*SIGUSR1.*SIGWINCH'
+  note "mask: $(tr '\n' '|' <"$work/out")"
+
+  expect_status 1 "$tool" mask "$no_such_pid"
+  expect_err_is \
+    "sigport: open /proc/$no_such_pid/status: No such file or directory"
+}
+
+case_usage() {
+  expect_status 2 "$tool"
+  expect_err_is "sigport: missing command (try 'sigport --help')"
+  expect_status 2 "$tool" frobnicate
+  expect_err_is "sigport: unknown command 'frobnicate'"
+  expect_status 2 "$tool" info FOO
+  expect_err_is "sigport: unknown signal 'FOO'"
+  expect_status 2 "$tool" info
+  expect_err_is "sigport: info: missing SIGNAL"
+  expect_status 2 "$tool" info 0
+  expect_err_is "sigport: invalid signal '0': 0 is not a signal"
+  expect_status 2 "$tool" list --bogus
+  expect_err_is "sigport: list: unknown option '--bogus'"
+  expect_status 2 "$tool" send FOO 1
+  expect_err_is "sigport: unknown signal 'FOO'"
+  expect_status 2 "$tool" send TERM
+  expect_err_is "sigport: send: missing PID"
+  expect_status 2 "$tool" send TERM 12x
+  expect_err_is "sigport: invalid pid '12x'"
+  expect_status 2 "$tool" watch
+  expect_err_is "sigport: watch: missing SIGNAL"
+  expect_status 2 "$tool" watch USR1 NOPE
+  expect_err_is "sigport: unknown signal 'NOPE'"
+  expect_status 2 "$tool" watch --count 0 USR1
+  expect_err_is "sigport: invalid count '0' for --count"
+  expect_status 2 "$tool" watch --count many USR1
+  expect_err_is "sigport: invalid count 'many' for --count"
+  expect_status 2 "$tool" watch --timeout -1 USR1
+  expect_err_is "sigport: invalid time '-1' for --timeout"
+  expect_status 2 "$tool" watch --timeout=soon USR1
+  expect_err_is "sigport: invalid time 'soon' for --timeout"
+  expect_status 2 "$tool" watch --timeout nan USR1
+  expect_err_is "sigport: invalid time 'nan' for --timeout"
+  expect_status 2 "$tool" watch --timeout
+  expect_err_is "sigport: option '--timeout' needs a value"
+  expect_status 2 "$tool" run
+  expect_err_is "sigport: run: missing COMMAND"
+  expect_status 2 "$tool" run --timeout 1
+  expect_err_is "sigport: run: missing COMMAND"
+  expect_status 2 "$tool" run --timeout x true
+  expect_err_is "sigport: invalid time 'x' for --timeout"
+  expect_status 2 "$tool" run --kill-after -2 true
+  expect_err_is "sigport: invalid time '-2' for --kill-after"
+  expect_status 2 "$tool" run --signal BOGUS true
+  expect_err_is "sigport: unknown signal 'BOGUS'"
+  expect_status 2 "$tool" run --forward INT,FOO true
+  expect_err_is "sigport: unknown signal 'FOO'"
+  expect_status 2 "$tool" run --forward INT,KILL true
+  expect_err_is "sigport: cannot forward 'KILL': SIGKILL cannot be caught"
+  expect_status 2 "$tool" run --frob true
+  expect_err_is "sigport: run: unknown option '--frob'"
+  expect_status 2 "$tool" mask abc
+  expect_err_is "sigport: invalid pid 'abc'"
+  # The system refuses: status 1, the message names the call and errno.
+  expect_status 1 "$tool" watch KILL
+  expect_err "^sigport: sigport_signal.*SIGKILL.*\\[Errno 22\\]"
+  note "usage errors: status 2 and one line naming the value"
+}
+
+fn="case_$case_name"
+declare -F "$fn" >/dev/null || fail "no test case '$case_name'"
+"$fn"
