@@ -6,6 +6,7 @@
 #if defined(_WIN32)
 #include <windows.h>
 #else
+#include <signal.h>
 #include <time.h>
 #endif
 
@@ -52,3 +53,17 @@ void sp_sleep_ms(int ms) {
   }
 #endif
 }
+
+#if !defined(_WIN32)
+void sp_drain_blocked(void) {
+  struct timespec zero = {0, 0};
+  sigset_t pending;
+  int i, s, any = 1;
+  for (i = 0; i < 100000 && any; i++) {
+    any = 0;
+    if (sigpending(&pending) != 0) return;
+    for (s = 1; s < SIGPORT_NSIG; s++) any |= sigismember(&pending, s) == 1;
+    if (any && sigtimedwait(&pending, NULL, &zero) < 0) return;
+  }
+}
+#endif

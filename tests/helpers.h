@@ -33,6 +33,12 @@ extern int sp_order[64];
 extern int sp_norder;
 int sp_order_handler(int signum, const sigport_siginfo_t *info, void *arg);
 
+#if !defined(_WIN32)
+/* Takes every signal left pending while blocked in this thread or the
+   process, so that unblocking raises nothing. */
+void sp_drain_blocked(void);
+#endif
+
 /* Milliseconds on a monotonic clock. */
 double sp_now_ms(void);
 /* Sleeps for ms milliseconds. */

@@ -40,27 +40,13 @@ static void setup(void) {
   ck_assert_int_eq(sigport_init(0), 0);
 }
 
-/* Takes every signal left pending while blocked, so that unblocking
-   raises nothing. */
-static void drain_blocked(void) {
-  struct timespec zero = {0, 0};
-  sigset_t pending;
-  int i, s, any = 1;
-  for (i = 0; i < 1000 && any; i++) {
-    any = 0;
-    if (sigpending(&pending) != 0) return;
-    for (s = 1; s < SIGPORT_NSIG; s++) any |= sigismember(&pending, s) == 1;
-    if (any && sigtimedwait(&pending, NULL, &zero) < 0) return;
-  }
-}
-
 /* Disarms every timer, takes what is pending while blocked, puts the mask
    back, runs what is still pending and shuts down, so that nothing is
    raised again under the restored dispositions. */
 static void teardown(void) {
   int i;
   disarm_all();
-  drain_blocked();
+  sp_drain_blocked();
   pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
   for (i = 0; i < 100 && sigport_pending(); i++) (void)sigport_dispatch();
   sigport_shutdown();
