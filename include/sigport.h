@@ -331,7 +331,8 @@ typedef struct sigport_siginfo {
   int64_t pid;    /* si_pid: the sender; 0 where unknown */
   uint32_t uid;   /* si_uid: the sender's real user id; 0 where unknown */
   int64_t band;   /* si_band (SIGPOLL) */
-  intptr_t value; /* si_value.sival_ptr / sival_int (sigqueue) */
+  intptr_t value; /* si_value.sival_ptr (sigqueue); a sender that sets only
+                     sival_int leaves the other bytes as it had them */
   void *addr;     /* si_addr (faults) */
   unsigned long count; /* deliveries coalesced into this call, >= 1 */
   uint64_t reserved[4]; /* zero; room to grow without breaking the ABI */
@@ -469,9 +470,9 @@ enum {
    SIGPORT_EVALUE for a number that is not a signal here. All platforms. */
 SIGPORT_EXTERN int sigport_default_action(int signum);
 
-/* 1 when signum can be caught, blocked or ignored (not SIGKILL, SIGSTOP or
-   a reserved real-time signal), 0 when it cannot. Errors: SIGPORT_EVALUE
-   for a number that is not a signal here. All platforms (on Windows, 1 for
+/* 1 when signum can be caught, blocked or ignored, 0 when it cannot
+   (SIGKILL, SIGSTOP). Errors: SIGPORT_EVALUE for a number that is not a
+   signal here, such as the C library's reserved real-time signals. All platforms (on Windows, 1 for
    the seven signals sigport_signal() accepts, 0 for the CTRL events, which
    are sent, not caught). */
 SIGPORT_EXTERN int sigport_catchable(int signum);
