@@ -405,8 +405,29 @@ SIGPORT_EXTERN int sigport_default_int_handler(int signum,
 /* --------------------------------------------------------------------- */
 
 /* Non-zero when some delivery awaits dispatch. One relaxed atomic load:
-   cheap enough for every turn of a loop. Any thread; async-signal-safe. */
+   cheap enough for every turn of a loop. Any thread; async-signal-safe.
+
+   On POSIX, compiled as C11 or later with <stdatomic.h>, sigport_pending()
+   is a macro that makes that load inline, without a call into the library;
+   `(sigport_pending)()` still calls the function, and defining
+   SIGPORT_NO_INLINE before including this header turns the macro off. Both
+   read the same flag. Elsewhere (C++, Windows, C99) it is the function. */
 SIGPORT_EXTERN int sigport_pending(void);
+
+#if !defined(SIGPORT_NO_INLINE) && !defined(__cplusplus) &&               \
+    !defined(_WIN32) && defined(__STDC_VERSION__) &&                      \
+    __STDC_VERSION__ >= 201112L && !defined(__STDC_NO_ATOMICS__)
+#include <stdatomic.h>
+/* The flag itself, for the macro below only: the trip sets it, dispatch
+   clears it. Not part of the API; never write it. */
+SIGPORT_EXTERN extern atomic_int sigport__pending_flag;
+#define sigport_pending()                                                   \
+  ((int)atomic_load_explicit(&sigport__pending_flag, memory_order_relaxed))
+/* 1 when sigport_pending() is the inline macro above, 0 otherwise. */
+#define SIGPORT_PENDING_INLINE 1
+#else
+#define SIGPORT_PENDING_INLINE 0
+#endif
 
 /* Runs the handlers of the pending signals, lowest number first, each once
    with the number of deliveries coalesced since its last run

@@ -3,7 +3,6 @@
  * the rules for what a handler returns.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "backend.h"
 #include "internal.h"
@@ -12,11 +11,22 @@
 static void read_slot(int signum, sigport_siginfo_t *info) {
   const struct sp_slot *slot = &sp__state.sig[signum].slot;
   unsigned spins = 0;
-  memset(info, 0, sizeof *info);
+  /* Only the fields the loop below does not always set. */
   info->signo = signum;
+  info->reserved[0] = info->reserved[1] = 0;
+  info->reserved[2] = info->reserved[3] = 0;
   for (;;) {
     unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE), after;
-    if (before == 0) return; /* never recorded: every trip found it busy */
+    if (before == 0) {
+      /* Never recorded: every trip found the slot busy. */
+      info->code = info->errnum = info->status = 0;
+      info->pid = 0;
+      info->uid = 0;
+      info->band = 0;
+      info->value = 0;
+      info->addr = NULL;
+      return;
+    }
     if ((before & 1u) == 0) {
       info->code = atomic_load_explicit(&slot->code, SP_RELAXED);
       info->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
@@ -73,7 +83,7 @@ static void repost_if_left(void) {
   int w;
   for (w = 0; w < SP_NWORDS; w++) {
     if (atomic_load_explicit(&sp__state.bits[w], SP_RELAXED) != 0) {
-      atomic_store_explicit(&sp__state.pending, 1, SP_SEQ_CST);
+      atomic_store_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
       return;
     }
   }
@@ -82,7 +92,7 @@ static void repost_if_left(void) {
 static int dispatch_all(void) {
   int w, result = 0;
   report_wakeup_failures();
-  atomic_exchange_explicit(&sp__state.pending, 0, SP_ACQ_REL);
+  atomic_exchange_explicit(&sigport__pending_flag, 0, SP_ACQ_REL);
   for (w = 0; w < SP_NWORDS && result == 0; w++) {
     /* Bits at or below the last signal run here are left for the next
        dispatch, so that a handler that raises its own signal cannot keep
@@ -113,21 +123,22 @@ static int dispatch_all(void) {
   return result;
 }
 
-int sigport_pending(void) {
-  return atomic_load_explicit(&sp__state.pending, SP_RELAXED);
+/* In parentheses: sigport.h may define sigport_pending() as a macro. */
+int(sigport_pending)(void) {
+  return atomic_load_explicit(&sigport__pending_flag, SP_RELAXED);
 }
 
 int sigport_dispatch(void) {
   if (!sp__backend_is_main_thread() || !sp__initialised())
     return sp__check_main("sigport_dispatch");
-  if (SP_LIKELY(!atomic_load_explicit(&sp__state.pending, SP_RELAXED)))
+  if (SP_LIKELY(!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)))
     return 0;
   return dispatch_all();
 }
 
 int sp__dispatch_if_main(void) {
   if (!sp__initialised() || !sp__backend_is_main_thread()) return 0;
-  if (!atomic_load_explicit(&sp__state.pending, SP_RELAXED)) return 0;
+  if (!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)) return 0;
   return dispatch_all();
 }
 

@@ -7,6 +7,7 @@
 /* Zero-initialised: nothing pending, no handler; wakeup_fd is set to
    SIGPORT_NO_SOCKET by sigport_init() and read only after it. */
 struct sp_state sp__state;
+sp_atomic_int sigport__pending_flag;
 
 void sp__state_reset_deliveries(void) {
   int s;
@@ -24,7 +25,7 @@ void sp__state_reset_deliveries(void) {
   atomic_store_explicit(&sp__state.wakeup_fd, (intptr_t)SIGPORT_NO_SOCKET,
                         SP_RELAXED);
   atomic_store_explicit(&sp__state.wakeup_flags, 0, SP_RELAXED);
-  atomic_store_explicit(&sp__state.pending, 0, SP_SEQ_CST);
+  atomic_store_explicit(&sigport__pending_flag, 0, SP_SEQ_CST);
 }
 
 void sp__state_wait_for_trips(void) {

@@ -63,8 +63,11 @@ struct sp_sig {
   sp_atomic_int ours;
 };
 
+/* Something awaits dispatch. Outside sp_state so that sigport.h can read
+   it inline (sigport_pending()). */
+extern sp_atomic_int sigport__pending_flag;
+
 struct sp_state {
-  sp_atomic_int pending;           /* something awaits dispatch */
   sp_atomic_uint bits[SP_NWORDS];  /* which signals have deliveries */
   sp_atomic_int sleeping;          /* sigport_pause() is about to sleep */
   sp_atomic_int trips_active;      /* trips running now, on any thread */

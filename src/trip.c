@@ -46,7 +46,7 @@ void sp__trip(int signum, const struct sp_record *rec) {
   atomic_fetch_or_explicit(&sp__state.bits[(unsigned)signum / SP_WORD_BITS],
                            1u << ((unsigned)signum % SP_WORD_BITS),
                            SP_RELEASE);
-  atomic_store_explicit(&sp__state.pending, 1, SP_SEQ_CST);
+  atomic_store_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
 
   fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
   if (fd != (intptr_t)SIGPORT_NO_SOCKET) {
