@@ -1,8 +1,10 @@
 /*
  * rss.c: a minimal program with one SIGUSR1 handler, built once per peer
- * (RSS_RAW, RSS_SIGPORT, RSS_LIBUV, RSS_LIBEVENT, RSS_GLIB). It handles one
- * signal, then prints its resident set size (VmRSS, and its anonymous and
- * file-backed parts) as result rows.
+ * (RSS_RAW, RSS_RAW_ATFORK, RSS_SIGPORT, RSS_LIBUV, RSS_LIBEVENT,
+ * RSS_GLIB). It handles one signal, then prints its resident set size
+ * (VmRSS, and its anonymous and file-backed parts) as result rows.
+ * RSS_RAW_ATFORK is the raw program plus the one pthread_atfork() call that
+ * sigport makes at init, to show what that call alone costs.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -28,8 +30,14 @@ static int read_status(long kib[3]) {
   return found == 3 ? 0 : -1;
 }
 
-#if defined(RSS_RAW)
+#if defined(RSS_RAW) || defined(RSS_RAW_ATFORK)
+#if defined(RSS_RAW_ATFORK)
+#include <pthread.h>
+#define NAME "raw-atfork"
+static void nothing(void) {}
+#else
 #define NAME "raw"
+#endif
 static volatile sig_atomic_t flag;
 static void handler(int signum) {
   (void)signum;
@@ -40,6 +48,9 @@ static void run(void) {
   sa.sa_handler = handler;
   sa.sa_flags = 0;
   sigemptyset(&sa.sa_mask);
+#if defined(RSS_RAW_ATFORK)
+  pthread_atfork(nothing, nothing, nothing);
+#endif
   sigaction(SIGUSR1, &sa, NULL);
   kill(getpid(), SIGUSR1);
   if (flag) ran = 1;
@@ -107,7 +118,7 @@ static void run(void) {
   while (!ran) g_main_context_iteration(NULL, TRUE);
 }
 #else
-#error "define one of RSS_RAW, RSS_SIGPORT, RSS_LIBUV, RSS_LIBEVENT, RSS_GLIB"
+#error "define one of RSS_RAW, RSS_RAW_ATFORK, RSS_SIGPORT, RSS_LIBUV, RSS_LIBEVENT, RSS_GLIB"
 #endif
 
 int main(void) {
