@@ -40,12 +40,12 @@ typedef _Atomic(void *) sp_atomic_ptr;
 #endif
 
 /* The index of the lowest set bit of a non-zero word. */
-static inline int sp_lowest_bit(unsigned word) {
+static inline int sp_lowest_bit(unsigned long word) {
 #if defined(__GNUC__) || defined(__clang__)
-  return __builtin_ctz(word);
+  return __builtin_ctzl(word);
 #else
   int n = 0;
-  while (!(word & 1u)) {
+  while (!(word & 1ul)) {
     word >>= 1;
     n++;
   }

@@ -97,16 +97,17 @@ static int dispatch_all(void) {
     /* Bits at or below the last signal run here are left for the next
        dispatch, so that a handler that raises its own signal cannot keep
        this loop going for ever. */
-    unsigned above = ~0u;
+    unsigned long above = ~0ul;
     for (;;) {
-      unsigned word =
+      unsigned long word =
           atomic_load_explicit(&sp__state.bits[w], SP_ACQUIRE) & above;
       int bit, signum;
       if (word == 0) break;
       bit = sp_lowest_bit(word);
-      signum = w * SP_WORD_BITS + bit;
-      above = bit == SP_WORD_BITS - 1 ? 0u : ~0u << (bit + 1);
-      atomic_fetch_and_explicit(&sp__state.bits[w], ~(1u << bit), SP_ACQ_REL);
+      signum = w * SP_WORD_BITS + bit + 1;
+      above = bit == SP_WORD_BITS - 1 ? 0ul : ~0ul << (bit + 1);
+      atomic_fetch_and_explicit(&sp__state.bits[w], ~(1ul << bit),
+                                SP_ACQ_REL);
       result = run_one(signum);
       if (result != 0) break;
     }
@@ -143,8 +144,8 @@ int sp__dispatch_if_main(void) {
 }
 
 int sp__dispatch_one(int signum) {
-  unsigned bit = 1u << (signum % SP_WORD_BITS);
-  sp_atomic_uint *word = &sp__state.bits[signum / SP_WORD_BITS];
+  unsigned long bit = SP_BIT_OF(signum);
+  sp_atomic_ulong *word = &sp__state.bits[SP_WORD_OF(signum)];
   if ((atomic_load_explicit(word, SP_ACQUIRE) & bit) == 0) return 0;
   atomic_fetch_and_explicit(word, ~bit, SP_ACQ_REL);
   return run_one(signum);

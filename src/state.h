@@ -6,12 +6,22 @@
 #ifndef SIGPORT_STATE_H
 #define SIGPORT_STATE_H
 
+#include <limits.h>
+
 #include "atomics.h"
 #include "sigport.h"
 
-/* Bitmap words: 32-bit, the width of an atomic unsigned everywhere. */
-#define SP_WORD_BITS 32
-#define SP_NWORDS ((SIGPORT_NSIG + SP_WORD_BITS - 1) / SP_WORD_BITS)
+/* The pending bitmap: signal n is bit (n - 1) % SP_WORD_BITS of word
+   (n - 1) / SP_WORD_BITS. The words are unsigned long, lock-free by
+   ATOMIC_LONG_LOCK_FREE, so that signals 1 to 64 fit one word where long
+   has 64 bits, and dispatch looks at one word. */
+#define SP_WORD_BITS ((int)(sizeof(unsigned long) * CHAR_BIT))
+#define SP_NWORDS ((SIGPORT_NSIG - 1 + SP_WORD_BITS - 1) / SP_WORD_BITS)
+
+/* The word and the bit of signum (1 <= signum < SIGPORT_NSIG). */
+#define SP_WORD_OF(signum) ((unsigned)((signum) - 1) / (unsigned)SP_WORD_BITS)
+#define SP_BIT_OF(signum)                                                   \
+  (1ul << ((unsigned)((signum) - 1) % (unsigned)SP_WORD_BITS))
 
 _Static_assert(SIGPORT_NSIG <= 128, "sigport_sigset_t holds 128 signals");
 
@@ -68,7 +78,7 @@ struct sp_sig {
 extern sp_atomic_int sigport__pending_flag;
 
 struct sp_state {
-  sp_atomic_uint bits[SP_NWORDS];  /* which signals have deliveries */
+  sp_atomic_ulong bits[SP_NWORDS]; /* which signals have deliveries */
   sp_atomic_int sleeping;          /* sigport_pause() is about to sleep */
   sp_atomic_int trips_active;      /* trips running now, on any thread */
   sp_atomic_intptr wakeup_fd;      /* sigport_socket_t, or SIGPORT_NO_SOCKET */

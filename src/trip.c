@@ -43,9 +43,8 @@ void sp__trip(int signum, const struct sp_record *rec) {
 
   record(&sig->slot, rec);
   atomic_fetch_add_explicit(&sig->count, 1, SP_RELEASE);
-  atomic_fetch_or_explicit(&sp__state.bits[(unsigned)signum / SP_WORD_BITS],
-                           1u << ((unsigned)signum % SP_WORD_BITS),
-                           SP_RELEASE);
+  atomic_fetch_or_explicit(&sp__state.bits[SP_WORD_OF(signum)],
+                           SP_BIT_OF(signum), SP_RELEASE);
   atomic_store_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
 
   fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
