@@ -151,7 +151,11 @@ typedef pthread_t sigport_thread_t; /* opaque: compare with sigport_thread_equal
 #define SIGPORT_NSIG 64
 #define SIGPORT_HAVE_RTSIG 1
 #define SIGPORT_HAVE_SIGWAITINFO 1
-#else /* macOS, OpenBSD */
+#elif defined(__APPLE__)
+#define SIGPORT_NSIG 32 /* __DARWIN_NSIG: signals 1 to 31 */
+#define SIGPORT_HAVE_RTSIG 0
+#define SIGPORT_HAVE_SIGWAITINFO 0
+#else /* OpenBSD: signals 1 to 32 (SIGTHR) */
 #define SIGPORT_NSIG 33
 #define SIGPORT_HAVE_RTSIG 0
 #define SIGPORT_HAVE_SIGWAITINFO 0
