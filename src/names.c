@@ -3,7 +3,6 @@
  * backend's table, and the real-time signals' names, which depend on the
  * run-time SIGRTMIN and SIGRTMAX.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -11,6 +10,12 @@
 
 #include "backend.h"
 #include "internal.h"
+
+/* ASCII upper case, whatever the locale: names match the same way under
+   every setlocale(). */
+static int sp_upper(char c) {
+  return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : (unsigned char)c;
+}
 
 /* Static names, as `kill -l` gives them: the lower half of the real-time
    range counts up from SIGRTMIN, the upper half down from SIGRTMAX. 64
@@ -147,7 +152,7 @@ int sigport_sigrtmax(void) { return sp__backend_rtmax(); }
 /* Case-insensitive equality of two strings. */
 static int same_name(const char *a, const char *b) {
   for (; *a != '\0' && *b != '\0'; a++, b++)
-    if (toupper((unsigned char)*a) != toupper((unsigned char)*b)) return 0;
+    if (sp_upper(*a) != sp_upper(*b)) return 0;
   return *a == *b;
 }
 
@@ -173,7 +178,7 @@ static int parse_rt(const char *s) {
   lo = sp__backend_rtmin();
   hi = sp__backend_rtmax();
   if (lo <= 0) return -1;
-  for (i = 0; i < 5 && s[i] != '\0'; i++) head[i] = (char)toupper((unsigned char)s[i]);
+  for (i = 0; i < 5 && s[i] != '\0'; i++) head[i] = (char)sp_upper(s[i]);
   head[i] = '\0';
   if (strcmp(head, "RTMIN") == 0) {
     base = lo;
@@ -205,9 +210,9 @@ int sigport_signum(const char *name) {
     return sp__fail(SIGPORT_EVALUE,
                     "sigport_signum: %d is not a signal number here", v);
   }
-  if (toupper((unsigned char)name[0]) == 'S' &&
-      toupper((unsigned char)name[1]) == 'I' &&
-      toupper((unsigned char)name[2]) == 'G')
+  if (sp_upper(name[0]) == 'S' &&
+      sp_upper(name[1]) == 'I' &&
+      sp_upper(name[2]) == 'G')
     bare = name + 3;
   table = sp__backend_signals(&n);
   for (i = 0; i < n; i++) {

@@ -14,6 +14,9 @@
  * system's error), 2 for a usage error (the message names the bad value),
  * and for `run` the child's status. The manual page sigport(1) describes
  * every command; the --help texts below say the same in short.
+ *
+ * cli.c parses the command line without side effects; this file does what
+ * the parsed command line asks.
  */
 #if !defined(_WIN32)
 #ifndef _POSIX_C_SOURCE
@@ -25,7 +28,6 @@
 #endif
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,12 +49,13 @@
 #endif
 #endif
 
+#include "cli.h"
 #include "sigport.h"
 
 /* Exit statuses. */
 #define EXIT_OK 0
 #define EXIT_REFUSED 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE SIGPORT_CLI_USAGE
 #define EXIT_TIMEDOUT 124
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127
@@ -104,90 +107,8 @@ static int finish_output(int status) {
 }
 
 /* ------------------------------------------------------------------ */
-/* Arguments                                                           */
+/* Signals                                                             */
 /* ------------------------------------------------------------------ */
-
-static int is_help(const char *arg) {
-  return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
-}
-
-/* Matches argv[*i] against the option `name` that takes a value, given as
-   "--name VALUE" or "--name=VALUE". Returns 0 when it is another argument,
-   1 with *value set (and *i on the value's word), or EXIT_USAGE negated
-   after saying that the value is missing. */
-static int match_value(int argc, char **argv, int *i, const char *name,
-                       const char **value) {
-  const char *arg = argv[*i];
-  size_t n = strlen(name);
-  if (strncmp(arg, name, n) != 0) return 0;
-  if (arg[n] == '=') {
-    *value = arg + n + 1;
-    return 1;
-  }
-  if (arg[n] != '\0') return 0;
-  if (*i + 1 >= argc) {
-    complain(EXIT_USAGE, "option '%s' needs a value", name);
-    return -EXIT_USAGE;
-  }
-  *i += 1;
-  *value = argv[*i];
-  return 1;
-}
-
-/* Parses a signal as sigport_signum() accepts it ("TERM", "SIGTERM",
-   "term", "15"). Signal 0 only where allow_zero. Returns the number, or
-   -1 after saying which value is wrong. */
-static int parse_signal(const char *text, int allow_zero) {
-  int signum = sigport_signum(text);
-  if (signum < 0) {
-    complain(EXIT_USAGE, "unknown signal '%s'", text);
-    return -1;
-  }
-  if (signum == 0 && !allow_zero) {
-    complain(EXIT_USAGE, "invalid signal '%s': 0 is not a signal", text);
-    return -1;
-  }
-  return signum;
-}
-
-/* Parses a time in seconds: a non-negative finite decimal number, with an
-   optional unit s, m, h or d (as coreutils `timeout` accepts). Returns 0,
-   or -1 after naming the bad value and its option. */
-static int parse_seconds(const char *text, const char *option, double *out) {
-  char *end;
-  double v;
-  errno = 0;
-  v = strtod(text, &end);
-  if (end != text && *end != '\0' && end[1] == '\0') {
-    switch (*end) {
-    case 's': end++; break;
-    case 'm': v *= 60; end++; break;
-    case 'h': v *= 3600; end++; break;
-    case 'd': v *= 86400; end++; break;
-    default: break;
-    }
-  }
-  if (end == text || *end != '\0' || errno != 0 || !isfinite(v) || v < 0 ||
-      v > 1e9) {
-    complain(EXIT_USAGE, "invalid time '%s' for %s", text, option);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
-/* Parses a decimal integer in [lo; hi]. Returns 0, or -1 when text is not
-   one (nothing is said: the caller names the value). */
-static int parse_long(const char *text, long lo, long hi, long *out) {
-  char *end;
-  long v;
-  errno = 0;
-  v = strtol(text, &end, 10);
-  if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
-    return -1;
-  *out = v;
-  return 0;
-}
 
 /* The description of a signal, or "-". */
 static const char *description_of(int signum) {
@@ -321,18 +242,9 @@ static void print_signal_json(int signum) {
   putchar('}');
 }
 
-static int cmd_list(int argc, char **argv) {
+static int cmd_list(const struct sigport_cli *cli) {
   int signals[SIGPORT_NSIG + 3];
-  int json = 0, i, n, width;
-  for (i = 1; i < argc; i++) {
-    if (is_help(argv[i])) return fputs(help_list, stdout), finish_output(0);
-    if (strcmp(argv[i], "--json") == 0)
-      json = 1;
-    else if (argv[i][0] == '-')
-      return complain(EXIT_USAGE, "list: unknown option '%s'", argv[i]);
-    else
-      return complain(EXIT_USAGE, "list: unexpected argument '%s'", argv[i]);
-  }
+  int json = cli->json, i, n, width;
   n = listed_signals(signals, (int)(sizeof signals / sizeof signals[0]));
   width = name_width(signals, n);
   if (json) puts("[");
@@ -348,28 +260,9 @@ static int cmd_list(int argc, char **argv) {
   return finish_output(EXIT_OK);
 }
 
-static int cmd_info(int argc, char **argv) {
-  const char *which = NULL;
-  int json = 0, i, signum, options = 1;
-  for (i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    if (options && is_help(arg))
-      return fputs(help_info, stdout), finish_output(0);
-    if (options && strcmp(arg, "--json") == 0)
-      json = 1;
-    else if (options && strcmp(arg, "--") == 0)
-      options = 0;
-    else if (options && arg[0] == '-' && arg[1] == '-')
-      return complain(EXIT_USAGE, "info: unknown option '%s'", arg);
-    else if (which == NULL)
-      which = arg;
-    else
-      return complain(EXIT_USAGE, "info: unexpected argument '%s'", arg);
-  }
-  if (which == NULL) return complain(EXIT_USAGE, "info: missing SIGNAL");
-  signum = parse_signal(which, 0);
-  if (signum < 0) return EXIT_USAGE;
-  if (json) {
+static int cmd_info(const struct sigport_cli *cli) {
+  int signum = cli->signum;
+  if (cli->json) {
     print_signal_json(signum);
     putchar('\n');
   } else {
@@ -399,37 +292,15 @@ static const char help_send[] =
     "2 when a signal cannot go to a PID at all (Windows: CTRL_C_EVENT to a\n"
     "PID other than 0).\n";
 
-static int cmd_send(int argc, char **argv) {
-  int i, first_pid, signum, status = EXIT_OK;
-  long pid;
-  for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-    if (is_help(argv[i])) return fputs(help_send, stdout), finish_output(0);
-    if (strcmp(argv[i], "--") == 0) {
-      i++;
-      break;
-    }
-    return complain(EXIT_USAGE, "send: unknown option '%s'", argv[i]);
-  }
-  if (i < argc && is_help(argv[i]))
-    return fputs(help_send, stdout), finish_output(0);
-  if (i >= argc) return complain(EXIT_USAGE, "send: missing SIGNAL");
-  signum = parse_signal(argv[i], 1);
-  if (signum < 0) return EXIT_USAGE;
-  first_pid = ++i;
-  if (first_pid >= argc) return complain(EXIT_USAGE, "send: missing PID");
-  /* Every PID is checked before any signal goes out. */
-  for (i = first_pid; i < argc; i++) {
-#if defined(_WIN32)
-    if (parse_long(argv[i], 0, 0x7fffffffL, &pid) != 0)
-#else
-    if (parse_long(argv[i], -0x7fffffffL, 0x7fffffffL, &pid) != 0)
-#endif
-      return complain(EXIT_USAGE, "invalid pid '%s'", argv[i]);
-  }
-  for (i = first_pid; i < argc; i++) {
+/* The parser checked every PID before any signal goes out. */
+static int cmd_send(const struct sigport_cli *cli) {
+  int i, status = EXIT_OK;
+  long pid = 0;
+  for (i = 0; i < cli->nargs; i++) {
     int rc;
-    (void)parse_long(argv[i], -0x7fffffffL, 0x7fffffffL, &pid);
-    rc = sigport_kill((sigport_pid_t)pid, signum);
+    (void)sigport_cli_long(cli->args[i], SIGPORT_CLI_PID_MIN,
+                           SIGPORT_CLI_PID_MAX, &pid);
+    rc = sigport_kill((sigport_pid_t)pid, cli->signum);
     if (rc < 0) {
       int failed = library_failed(rc);
       if (status == EXIT_OK) status = failed;
@@ -602,48 +473,19 @@ static long own_pid(void) {
 #endif
 }
 
-static int cmd_watch(int argc, char **argv) {
+static int cmd_watch(const struct sigport_cli *cli) {
   struct watch w;
   struct waker waker;
-  sigport_sigset_t set;
-  double timeout = -1, deadline = -1;
-  const char *value;
-  long count;
-  int i, s, rc, status = EXIT_OK, nsig = 0, options = 1;
+  const sigport_sigset_t *set = &cli->watch.signals;
+  double timeout = cli->watch.timeout, deadline = -1;
+  int s, rc, status = EXIT_OK;
   memset(&w, 0, sizeof w);
-  sigport_sigemptyset(&set);
-  for (i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    if (options && is_help(arg))
-      return fputs(help_watch, stdout), finish_output(0);
-    if (options && (rc = match_value(argc, argv, &i, "--count", &value)) != 0) {
-      if (rc < 0) return EXIT_USAGE;
-      if (parse_long(value, 1, 0x7fffffffL, &count) != 0)
-        return complain(EXIT_USAGE, "invalid count '%s' for --count", value);
-      w.want = (unsigned long)count;
-    } else if (options &&
-               (rc = match_value(argc, argv, &i, "--timeout", &value)) != 0) {
-      if (rc < 0 || parse_seconds(value, "--timeout", &timeout) != 0)
-        return EXIT_USAGE;
-    } else if (options && strcmp(arg, "--json") == 0) {
-      w.json = 1;
-    } else if (options && strcmp(arg, "--") == 0) {
-      options = 0;
-    } else if (options && arg[0] == '-' && arg[1] == '-') {
-      return complain(EXIT_USAGE, "watch: unknown option '%s'", arg);
-    } else {
-      if ((s = parse_signal(arg, 0)) < 0) return EXIT_USAGE;
-      if (sigport_sigaddset(&set, s) != 0)
-        return complain(EXIT_USAGE, "cannot watch '%s': not a signal here",
-                        arg);
-      nsig++;
-    }
-  }
-  if (nsig == 0) return complain(EXIT_USAGE, "watch: missing SIGNAL");
+  w.want = cli->watch.count;
+  w.json = cli->json;
 
   rc = sigport_init(0);
   if (rc != 0) return library_failed(rc);
-  for (s = 0; (s = sigport_sigset_next(&set, s)) > 0;) {
+  for (s = 0; (s = sigport_sigset_next(set, s)) > 0;) {
     rc = sigport_signal(s, on_watched, &w, NULL);
     if (rc != 0) {
       status = library_failed(rc);
@@ -657,7 +499,7 @@ static int cmd_watch(int argc, char **argv) {
   }
 
   fprintf(stderr, "sigport: watching");
-  for (s = 0; (s = sigport_sigset_next(&set, s)) > 0;)
+  for (s = 0; (s = sigport_sigset_next(set, s)) > 0;)
     fprintf(stderr, " %s", sigport_signame(s));
   fprintf(stderr, " in pid %ld\n", own_pid());
   fflush(stderr);
@@ -724,122 +566,9 @@ static const char help_run[] =
     "reach it as CTRL_BREAK_EVENT; the timeout ends it with\n"
     "TerminateProcess (--signal and --kill-after have no effect).\n";
 
-struct run_opts {
-  double timeout, kill_after;
-  int timeout_signal;
-  unsigned char forward[SIGPORT_NSIG]; /* passed on to the child */
-  unsigned char guard[SIGPORT_NSIG];   /* caught but not passed on */
-};
-
-/* The default forward list, ending with 0. */
-static const int default_forward[] = {
-#ifdef SIGPORT_SIGINT
-    SIGPORT_SIGINT,
-#endif
-#ifdef SIGPORT_SIGTERM
-    SIGPORT_SIGTERM,
-#endif
-#ifdef SIGPORT_SIGHUP
-    SIGPORT_SIGHUP,
-#endif
-#ifdef SIGPORT_SIGQUIT
-    SIGPORT_SIGQUIT,
-#endif
-#ifdef SIGPORT_SIGUSR1
-    SIGPORT_SIGUSR1,
-#endif
-#ifdef SIGPORT_SIGUSR2
-    SIGPORT_SIGUSR2,
-#endif
-#ifdef SIGPORT_SIGWINCH
-    SIGPORT_SIGWINCH,
-#endif
-#ifdef SIGPORT_SIGBREAK
-    SIGPORT_SIGBREAK,
-#endif
-    0};
-
-/* Parses a comma-separated list of signals into o->forward. Returns 0 or
-   -1 after naming the bad entry. */
-static int parse_forward_list(const char *list, struct run_opts *o) {
-  char item[64];
-  const char *p = list;
-  memset(o->forward, 0, sizeof o->forward);
-  while (*p != '\0') {
-    size_t n = strcspn(p, ",");
-    int s;
-    if (n == 0 || n >= sizeof item) {
-      complain(EXIT_USAGE, "invalid signal list '%s' for --forward", list);
-      return -1;
-    }
-    memcpy(item, p, n);
-    item[n] = '\0';
-    if ((s = parse_signal(item, 0)) < 0) return -1;
-    if (s >= SIGPORT_NSIG || sigport_catchable(s) != 1) {
-      complain(EXIT_USAGE, "cannot forward '%s': %s cannot be caught", item,
-               sigport_signame(s));
-      return -1;
-    }
-    o->forward[s] = 1;
-    p += n;
-    if (*p == ',') p++;
-  }
-  return 0;
-}
-
-/* Parses run's options; *first is set to COMMAND's index. Returns 0, or a
-   non-zero exit status (-1 for --help, which was printed). */
-static int parse_run(int argc, char **argv, struct run_opts *o, int *first) {
-  const char *value;
-  int i, rc, k;
-  memset(o, 0, sizeof *o);
-#ifdef SIGPORT_SIGTERM
-  o->timeout_signal = SIGPORT_SIGTERM;
-#endif
-  for (k = 0; default_forward[k] != 0; k++) o->forward[default_forward[k]] = 1;
-  for (i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    if (is_help(arg)) {
-      fputs(help_run, stdout);
-      return -1;
-    }
-    if ((rc = match_value(argc, argv, &i, "--timeout", &value)) != 0) {
-      if (rc < 0 || parse_seconds(value, "--timeout", &o->timeout) != 0)
-        return EXIT_USAGE;
-    } else if ((rc = match_value(argc, argv, &i, "--kill-after", &value)) !=
-               0) {
-      if (rc < 0 || parse_seconds(value, "--kill-after", &o->kill_after) != 0)
-        return EXIT_USAGE;
-    } else if ((rc = match_value(argc, argv, &i, "--signal", &value)) != 0) {
-      if (rc < 0 || (o->timeout_signal = parse_signal(value, 0)) < 0)
-        return EXIT_USAGE;
-    } else if ((rc = match_value(argc, argv, &i, "--forward", &value)) != 0) {
-      if (rc < 0 || parse_forward_list(value, o) != 0) return EXIT_USAGE;
-    } else if (strcmp(arg, "--no-forward") == 0) {
-      memset(o->forward, 0, sizeof o->forward);
-    } else if (strcmp(arg, "--") == 0) {
-      i++;
-      break;
-    } else if (arg[0] == '-' && arg[1] != '\0') {
-      return complain(EXIT_USAGE, "run: unknown option '%s'", arg);
-    } else {
-      break;
-    }
-  }
-  if (i >= argc) return complain(EXIT_USAGE, "run: missing COMMAND");
-  /* The default list's signals not passed on are still caught. */
-  for (k = 0; default_forward[k] != 0; k++)
-    if (!o->forward[default_forward[k]]) o->guard[default_forward[k]] = 1;
-#ifdef SIGPORT_SIGWINCH
-  o->guard[SIGPORT_SIGWINCH] = 0; /* ignored by default: nothing to guard */
-#endif
-  *first = i;
-  return 0;
-}
-
 struct child {
   sigport_pid_t pid; /* 0 once it has ended */
-  const struct run_opts *opts;
+  const struct sigport_cli_run *opts;
 #if defined(_WIN32)
   HANDLE process;
 #endif
@@ -959,7 +688,7 @@ static int spawn(struct child *c, char **argv) {
    to the child's wait status, or an exit status. */
 static int supervise(struct child *c, struct waker *w, int *timed_out,
                      int *status) {
-  const struct run_opts *o = c->opts;
+  const struct sigport_cli_run *o = c->opts;
   double deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
   double kill_deadline = -1;
   for (;;) {
@@ -1001,16 +730,12 @@ static void end_like(int wait_status) {
   sigport_exit_with_status(wait_status);
 }
 
-static int cmd_run(int argc, char **argv) {
-  struct run_opts o;
+static int cmd_run(const struct sigport_cli *cli) {
   struct child c;
   struct waker w;
-  int first = 0, rc, timed_out = 0, status = 0;
-  rc = parse_run(argc, argv, &o, &first);
-  if (rc < 0) return finish_output(EXIT_OK);
-  if (rc != 0) return rc;
+  int rc, timed_out = 0, status = 0;
   memset(&c, 0, sizeof c);
-  c.opts = &o;
+  c.opts = &cli->run;
   rc = sigport_init(0);
   if (rc != 0) return library_failed(rc);
   /* Handlers go in before the fork: a signal that comes before the child's
@@ -1019,7 +744,7 @@ static int cmd_run(int argc, char **argv) {
     sigport_shutdown();
     return rc;
   }
-  rc = spawn(&c, argv + first);
+  rc = spawn(&c, cli->args);
   if (rc == 0) rc = supervise(&c, &w, &timed_out, &status);
   if (rc != 0 && c.pid != 0) {
     /* run failed while the child runs: it is not left behind. */
@@ -1093,8 +818,8 @@ static const char *win_error_text(DWORD err, char *buf, DWORD size) {
   return buf;
 }
 
-static int cmd_run(int argc, char **argv) {
-  struct run_opts o;
+static int cmd_run(const struct sigport_cli *cli) {
+  const struct sigport_cli_run *o = &cli->run;
   struct child c;
   struct waker w;
   STARTUPINFOA si;
@@ -1103,19 +828,16 @@ static int cmd_run(int argc, char **argv) {
   size_t len = 0, cap = 0;
   double deadline;
   DWORD code = 1;
-  int first = 0, rc, i, timed_out = 0;
-  rc = parse_run(argc, argv, &o, &first);
-  if (rc < 0) return finish_output(EXIT_OK);
-  if (rc != 0) return rc;
-  for (i = first; i < argc; i++) {
-    if ((i > first && append(&cmdline, &len, &cap, " ", 1) != 0) ||
-        append_quoted(&cmdline, &len, &cap, argv[i]) != 0) {
+  int rc, i, timed_out = 0;
+  for (i = 0; i < cli->nargs; i++) {
+    if ((i > 0 && append(&cmdline, &len, &cap, " ", 1) != 0) ||
+        append_quoted(&cmdline, &len, &cap, cli->args[i]) != 0) {
       free(cmdline);
       return complain(EXIT_REFUSED, "run: out of memory");
     }
   }
   memset(&c, 0, sizeof c);
-  c.opts = &o;
+  c.opts = o;
   rc = sigport_init(0);
   if (rc != 0) {
     free(cmdline);
@@ -1133,7 +855,7 @@ static int cmd_run(int argc, char **argv) {
     DWORD err = GetLastError();
     free(cmdline);
     run_cleanup(&c, &w);
-    complain(EXIT_REFUSED, "run: CreateProcess '%s': %s", argv[first],
+    complain(EXIT_REFUSED, "run: CreateProcess '%s': %s", cli->args[0],
              win_error_text(err, text, sizeof text));
     return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
                ? EXIT_NOT_FOUND
@@ -1143,7 +865,7 @@ static int cmd_run(int argc, char **argv) {
   CloseHandle(pi.hThread);
   c.pid = pi.dwProcessId;
   c.process = pi.hProcess;
-  deadline = o.timeout > 0 ? now_seconds() + o.timeout : -1;
+  deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
   for (;;) {
     int ms = ms_until(deadline);
     DWORD slice = (DWORD)(ms < 0 || ms > WIN_SLICE_MS ? WIN_SLICE_MS : ms);
@@ -1273,28 +995,21 @@ static int mask_proc(const char *pid, int quiet) {
 }
 #endif
 
-static int cmd_mask(int argc, char **argv) {
-  const char *pid = NULL;
-  long v;
-  int i;
-  for (i = 1; i < argc; i++) {
-    if (is_help(argv[i])) return fputs(help_mask, stdout), finish_output(0);
-    if (argv[i][0] == '-' && argv[i][1] == '-')
-      return complain(EXIT_USAGE, "mask: unknown option '%s'", argv[i]);
-    if (pid != NULL)
-      return complain(EXIT_USAGE, "mask: unexpected argument '%s'", argv[i]);
-    pid = argv[i];
-  }
-  if (pid != NULL && parse_long(pid, 1, 0x7fffffffL, &v) != 0)
-    return complain(EXIT_USAGE, "invalid pid '%s'", pid);
+static int cmd_mask(const struct sigport_cli *cli) {
+  const char *pid = cli->mask_pid;
 #if defined(__linux__)
-  if (pid != NULL) return mask_proc(pid, 0);
+  if (pid != NULL) {
+    /* The number, not the text: "01" and "+1" name /proc/1. */
+    char number[24];
+    snprintf(number, sizeof number, "%ld", cli->mask_pid_value);
+    return mask_proc(number, 0);
+  }
   {
     int rc = mask_proc("self", 1);
     if (rc >= 0) return rc;
   }
 #else
-  if (pid != NULL && v != own_pid())
+  if (pid != NULL && cli->mask_pid_value != own_pid())
     return complain(EXIT_REFUSED,
                     "mask: reading another process's signal state is not "
                     "available on this system (pid %s)",
@@ -1329,38 +1044,54 @@ static const char help_main[] =
     "Exit status: 0 success, 1 the system refused, 2 usage error; for run,\n"
     "the child's status. See sigport(1).\n";
 
-int main(int argc, char **argv) {
-  static const struct {
-    const char *name;
-    int (*fn)(int, char **);
-  } commands[] = {{"list", cmd_list},   {"info", cmd_info},
-                  {"send", cmd_send},   {"watch", cmd_watch},
-                  {"run", cmd_run},     {"mask", cmd_mask}};
-  size_t i;
-  if (argc < 2)
-    return complain(EXIT_USAGE, "missing command (try 'sigport --help')");
-  if (is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
-    if (argc > 2 && strcmp(argv[1], "help") == 0) {
-      char *sub[2];
-      sub[0] = argv[2];
-      sub[1] = (char *)"--help";
-      for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[2], commands[i].name) == 0)
-          return commands[i].fn(2, sub);
-      return complain(EXIT_USAGE, "unknown command '%s'", argv[2]);
-    }
-    fputs(help_main, stdout);
+/* The help text of a command. */
+static const char *help_text(enum sigport_cli_command command) {
+  switch (command) {
+  case SIGPORT_CLI_LIST: return help_list;
+  case SIGPORT_CLI_INFO: return help_info;
+  case SIGPORT_CLI_SEND: return help_send;
+  case SIGPORT_CLI_WATCH: return help_watch;
+  case SIGPORT_CLI_RUN: return help_run;
+  case SIGPORT_CLI_MASK: return help_mask;
+  default: return help_main;
+  }
+}
+
+/* Does what the command line asks. */
+static int execute(const struct sigport_cli *cli) {
+  if (cli->help || cli->command == SIGPORT_CLI_HELP) {
+    fputs(help_text(cli->command), stdout);
     return finish_output(EXIT_OK);
   }
-  if (strcmp(argv[1], "--version") == 0) {
+  switch (cli->command) {
+  case SIGPORT_CLI_VERSION:
     printf("sigport %s (backend %s)\n", sigport_version(),
            sigport_backend_name());
     return finish_output(EXIT_OK);
+  case SIGPORT_CLI_LIST: return cmd_list(cli);
+  case SIGPORT_CLI_INFO: return cmd_info(cli);
+  case SIGPORT_CLI_SEND: return cmd_send(cli);
+  case SIGPORT_CLI_WATCH: return cmd_watch(cli);
+  case SIGPORT_CLI_RUN: return cmd_run(cli);
+  case SIGPORT_CLI_MASK: return cmd_mask(cli);
+  default: return complain(EXIT_REFUSED, "unknown command");
   }
-  for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (strcmp(argv[1], commands[i].name) == 0)
-      return commands[i].fn(argc - 1, argv + 1);
-  if (argv[1][0] == '-')
-    return complain(EXIT_USAGE, "unknown option '%s'", argv[1]);
-  return complain(EXIT_USAGE, "unknown command '%s'", argv[1]);
+}
+
+int main(int argc, char **argv) {
+  struct sigport_cli cli;
+  size_t longest = 0, size;
+  char *err;
+  int i, rc;
+  /* Room for a message that quotes the longest word in full. */
+  for (i = 0; i < argc; i++)
+    if (strlen(argv[i]) > longest) longest = strlen(argv[i]);
+  size = longest + 256;
+  err = malloc(size);
+  if (err == NULL) return complain(EXIT_REFUSED, "out of memory");
+  rc = sigport_cli_parse(argc, argv, &cli, err, size);
+  if (rc != 0) complain(rc, "%s", err);
+  free(err);
+  if (rc != 0) return rc;
+  return execute(&cli);
 }

@@ -1,0 +1,445 @@
+/*
+ * cli.c: the parsing of the `sigport` tool's command line, without side
+ * effects (see cli.h). Portable C11: the same code on every platform.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Where a usage message goes. */
+struct msg {
+  char *text;
+  size_t size;
+};
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+static int usage(struct msg *m, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* Writes the message and returns SIGPORT_CLI_USAGE. */
+static int usage(struct msg *m, const char *fmt, ...) {
+  va_list ap;
+  if (m->size == 0) return SIGPORT_CLI_USAGE;
+  va_start(ap, fmt);
+  if (vsnprintf(m->text, m->size, fmt, ap) < 0) m->text[0] = '\0';
+  va_end(ap);
+  m->text[m->size - 1] = '\0';
+  return SIGPORT_CLI_USAGE;
+}
+
+static int is_help(const char *arg) {
+  return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* Matches argv[*i] against the option `name` that takes a value, given as
+   "--name VALUE" or "--name=VALUE". Returns 0 when it is another argument,
+   1 with *value set (and *i on the value's word), or -1 after saying that
+   the value is missing. */
+static int match_value(struct msg *m, int argc, char **argv, int *i,
+                       const char *name, const char **value) {
+  const char *arg = argv[*i];
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n) != 0) return 0;
+  if (arg[n] == '=') {
+    *value = arg + n + 1;
+    return 1;
+  }
+  if (arg[n] != '\0') return 0;
+  if (*i + 1 >= argc) {
+    usage(m, "option '%s' needs a value", name);
+    return -1;
+  }
+  *i += 1;
+  *value = argv[*i];
+  return 1;
+}
+
+/* Parses a signal as sigport_signum() accepts it ("TERM", "SIGTERM",
+   "term", "15"). Signal 0 only where allow_zero. Returns the number, or
+   -1 after saying which value is wrong. */
+static int parse_signal(struct msg *m, const char *text, int allow_zero) {
+  int signum = sigport_signum(text);
+  if (signum < 0) {
+    usage(m, "unknown signal '%s'", text);
+    return -1;
+  }
+  if (signum == 0 && !allow_zero) {
+    usage(m, "invalid signal '%s': 0 is not a signal", text);
+    return -1;
+  }
+  return signum;
+}
+
+/* Parses a time in seconds: a non-negative finite decimal number, with an
+   optional unit s, m, h or d (as coreutils `timeout` accepts). Returns 0,
+   or -1 after naming the bad value and its option. */
+static int parse_seconds(struct msg *m, const char *text, const char *option,
+                         double *out) {
+  char *end;
+  double v;
+  errno = 0;
+  v = strtod(text, &end);
+  if (end != text && *end != '\0' && end[1] == '\0') {
+    switch (*end) {
+    case 's': end++; break;
+    case 'm': v *= 60; end++; break;
+    case 'h': v *= 3600; end++; break;
+    case 'd': v *= 86400; end++; break;
+    default: break;
+    }
+  }
+  if (end == text || *end != '\0' || errno != 0 || !isfinite(v) || v < 0 ||
+      v > 1e9) {
+    usage(m, "invalid time '%s' for %s", text, option);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int sigport_cli_long(const char *text, long lo, long hi, long *out) {
+  char *end;
+  long v;
+  errno = 0;
+  v = strtol(text, &end, 10);
+  if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The commands                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Each parser gets the command's words, argv[0] being the command's name,
+   and returns 0 or SIGPORT_CLI_USAGE. --help wins over what follows it,
+   not over an error before it. */
+
+static int parse_list(struct msg *m, int argc, char **argv,
+                      struct sigport_cli *out) {
+  int i;
+  for (i = 1; i < argc; i++) {
+    if (is_help(argv[i])) {
+      out->help = 1;
+      return 0;
+    }
+    if (strcmp(argv[i], "--json") == 0)
+      out->json = 1;
+    else if (argv[i][0] == '-')
+      return usage(m, "list: unknown option '%s'", argv[i]);
+    else
+      return usage(m, "list: unexpected argument '%s'", argv[i]);
+  }
+  return 0;
+}
+
+static int parse_info(struct msg *m, int argc, char **argv,
+                      struct sigport_cli *out) {
+  const char *which = NULL;
+  int i, options = 1;
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (options && is_help(arg)) {
+      out->help = 1;
+      return 0;
+    }
+    if (options && strcmp(arg, "--json") == 0)
+      out->json = 1;
+    else if (options && strcmp(arg, "--") == 0)
+      options = 0;
+    else if (options && arg[0] == '-' && arg[1] == '-')
+      return usage(m, "info: unknown option '%s'", arg);
+    else if (which == NULL)
+      which = arg;
+    else
+      return usage(m, "info: unexpected argument '%s'", arg);
+  }
+  if (which == NULL) return usage(m, "info: missing SIGNAL");
+  out->signum = parse_signal(m, which, 0);
+  return out->signum < 0 ? SIGPORT_CLI_USAGE : 0;
+}
+
+static int parse_send(struct msg *m, int argc, char **argv,
+                      struct sigport_cli *out) {
+  int i, first_pid;
+  long pid;
+  for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+    if (is_help(argv[i])) {
+      out->help = 1;
+      return 0;
+    }
+    if (strcmp(argv[i], "--") == 0) {
+      i++;
+      break;
+    }
+    return usage(m, "send: unknown option '%s'", argv[i]);
+  }
+  if (i < argc && is_help(argv[i])) {
+    out->help = 1;
+    return 0;
+  }
+  if (i >= argc) return usage(m, "send: missing SIGNAL");
+  out->signum = parse_signal(m, argv[i], 1);
+  if (out->signum < 0) return SIGPORT_CLI_USAGE;
+  first_pid = ++i;
+  if (first_pid >= argc) return usage(m, "send: missing PID");
+  /* Every PID is checked before any signal goes out. */
+  for (i = first_pid; i < argc; i++)
+    if (sigport_cli_long(argv[i], SIGPORT_CLI_PID_MIN, SIGPORT_CLI_PID_MAX,
+                         &pid) != 0)
+      return usage(m, "invalid pid '%s'", argv[i]);
+  out->args = argv + first_pid;
+  out->nargs = argc - first_pid;
+  return 0;
+}
+
+static int parse_watch(struct msg *m, int argc, char **argv,
+                       struct sigport_cli *out) {
+  struct sigport_cli_watch *w = &out->watch;
+  const char *value;
+  long count;
+  int i, s, rc, nsig = 0, options = 1;
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (options && is_help(arg)) {
+      out->help = 1;
+      return 0;
+    }
+    if (options &&
+        (rc = match_value(m, argc, argv, &i, "--count", &value)) != 0) {
+      if (rc < 0) return SIGPORT_CLI_USAGE;
+      if (sigport_cli_long(value, 1, 0x7fffffffL, &count) != 0)
+        return usage(m, "invalid count '%s' for --count", value);
+      w->count = (unsigned long)count;
+    } else if (options && (rc = match_value(m, argc, argv, &i, "--timeout",
+                                            &value)) != 0) {
+      if (rc < 0 || parse_seconds(m, value, "--timeout", &w->timeout) != 0)
+        return SIGPORT_CLI_USAGE;
+    } else if (options && strcmp(arg, "--json") == 0) {
+      out->json = 1;
+    } else if (options && strcmp(arg, "--") == 0) {
+      options = 0;
+    } else if (options && arg[0] == '-' && arg[1] == '-') {
+      return usage(m, "watch: unknown option '%s'", arg);
+    } else {
+      if ((s = parse_signal(m, arg, 0)) < 0) return SIGPORT_CLI_USAGE;
+      if (sigport_sigaddset(&w->signals, s) != 0)
+        return usage(m, "cannot watch '%s': not a signal here", arg);
+      nsig++;
+    }
+  }
+  if (nsig == 0) return usage(m, "watch: missing SIGNAL");
+  return 0;
+}
+
+/* The default forward list, ending with 0. */
+static const int default_forward[] = {
+#ifdef SIGPORT_SIGINT
+    SIGPORT_SIGINT,
+#endif
+#ifdef SIGPORT_SIGTERM
+    SIGPORT_SIGTERM,
+#endif
+#ifdef SIGPORT_SIGHUP
+    SIGPORT_SIGHUP,
+#endif
+#ifdef SIGPORT_SIGQUIT
+    SIGPORT_SIGQUIT,
+#endif
+#ifdef SIGPORT_SIGUSR1
+    SIGPORT_SIGUSR1,
+#endif
+#ifdef SIGPORT_SIGUSR2
+    SIGPORT_SIGUSR2,
+#endif
+#ifdef SIGPORT_SIGWINCH
+    SIGPORT_SIGWINCH,
+#endif
+#ifdef SIGPORT_SIGBREAK
+    SIGPORT_SIGBREAK,
+#endif
+    0};
+
+/* Parses a comma-separated list of signals into r->forward. Returns 0 or
+   -1 after naming the bad entry. */
+static int parse_forward_list(struct msg *m, const char *list,
+                              struct sigport_cli_run *r) {
+  char item[64];
+  const char *p = list;
+  memset(r->forward, 0, sizeof r->forward);
+  while (*p != '\0') {
+    size_t n = strcspn(p, ",");
+    int s;
+    if (n == 0 || n >= sizeof item) {
+      usage(m, "invalid signal list '%s' for --forward", list);
+      return -1;
+    }
+    memcpy(item, p, n);
+    item[n] = '\0';
+    if ((s = parse_signal(m, item, 0)) < 0) return -1;
+    if (s >= SIGPORT_NSIG || sigport_catchable(s) != 1) {
+      usage(m, "cannot forward '%s': %s cannot be caught", item,
+            sigport_signame(s));
+      return -1;
+    }
+    r->forward[s] = 1;
+    p += n;
+    if (*p == ',') p++;
+  }
+  return 0;
+}
+
+static int parse_run(struct msg *m, int argc, char **argv,
+                     struct sigport_cli *out) {
+  struct sigport_cli_run *r = &out->run;
+  const char *value;
+  int i, rc, k;
+#ifdef SIGPORT_SIGTERM
+  r->timeout_signal = SIGPORT_SIGTERM;
+#endif
+  for (k = 0; default_forward[k] != 0; k++) r->forward[default_forward[k]] = 1;
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (is_help(arg)) {
+      out->help = 1;
+      return 0;
+    }
+    if ((rc = match_value(m, argc, argv, &i, "--timeout", &value)) != 0) {
+      if (rc < 0 || parse_seconds(m, value, "--timeout", &r->timeout) != 0)
+        return SIGPORT_CLI_USAGE;
+    } else if ((rc = match_value(m, argc, argv, &i, "--kill-after",
+                                 &value)) != 0) {
+      if (rc < 0 ||
+          parse_seconds(m, value, "--kill-after", &r->kill_after) != 0)
+        return SIGPORT_CLI_USAGE;
+    } else if ((rc = match_value(m, argc, argv, &i, "--signal", &value)) !=
+               0) {
+      if (rc < 0 || (r->timeout_signal = parse_signal(m, value, 0)) < 0)
+        return SIGPORT_CLI_USAGE;
+    } else if ((rc = match_value(m, argc, argv, &i, "--forward", &value)) !=
+               0) {
+      if (rc < 0 || parse_forward_list(m, value, r) != 0)
+        return SIGPORT_CLI_USAGE;
+    } else if (strcmp(arg, "--no-forward") == 0) {
+      memset(r->forward, 0, sizeof r->forward);
+    } else if (strcmp(arg, "--") == 0) {
+      i++;
+      break;
+    } else if (arg[0] == '-' && arg[1] != '\0') {
+      return usage(m, "run: unknown option '%s'", arg);
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) return usage(m, "run: missing COMMAND");
+  /* The default list's signals not passed on are still caught. */
+  for (k = 0; default_forward[k] != 0; k++)
+    if (!r->forward[default_forward[k]]) r->guard[default_forward[k]] = 1;
+#ifdef SIGPORT_SIGWINCH
+  r->guard[SIGPORT_SIGWINCH] = 0; /* ignored by default: nothing to guard */
+#endif
+  out->args = argv + i;
+  out->nargs = argc - i;
+  return 0;
+}
+
+static int parse_mask(struct msg *m, int argc, char **argv,
+                      struct sigport_cli *out) {
+  const char *pid = NULL;
+  int i;
+  for (i = 1; i < argc; i++) {
+    if (is_help(argv[i])) {
+      out->help = 1;
+      return 0;
+    }
+    if (argv[i][0] == '-' && argv[i][1] == '-')
+      return usage(m, "mask: unknown option '%s'", argv[i]);
+    if (pid != NULL)
+      return usage(m, "mask: unexpected argument '%s'", argv[i]);
+    pid = argv[i];
+  }
+  if (pid != NULL &&
+      sigport_cli_long(pid, 1, 0x7fffffffL, &out->mask_pid_value) != 0)
+    return usage(m, "invalid pid '%s'", pid);
+  out->mask_pid = pid;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The command line                                                    */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+  const char *name;
+  enum sigport_cli_command command;
+  int (*parse)(struct msg *, int, char **, struct sigport_cli *);
+} commands[] = {{"list", SIGPORT_CLI_LIST, parse_list},
+                {"info", SIGPORT_CLI_INFO, parse_info},
+                {"send", SIGPORT_CLI_SEND, parse_send},
+                {"watch", SIGPORT_CLI_WATCH, parse_watch},
+                {"run", SIGPORT_CLI_RUN, parse_run},
+                {"mask", SIGPORT_CLI_MASK, parse_mask}};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* Sets *out to a command with no options. */
+static void clear(struct sigport_cli *out, enum sigport_cli_command command) {
+  memset(out, 0, sizeof *out);
+  out->command = command;
+  out->watch.timeout = -1;
+  sigport_sigemptyset(&out->watch.signals);
+}
+
+int sigport_cli_parse(int argc, char **argv, struct sigport_cli *out,
+                      char *err, size_t errlen) {
+  struct msg m;
+  size_t i;
+  int rc;
+  m.text = err;
+  m.size = err != NULL ? errlen : 0;
+  if (m.size > 0) err[0] = '\0';
+  clear(out, SIGPORT_CLI_HELP);
+  if (argc < 2) return usage(&m, "missing command (try 'sigport --help')");
+  if (is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+    if (argc > 2 && strcmp(argv[1], "help") == 0) {
+      for (i = 0; i < N_COMMANDS; i++)
+        if (strcmp(argv[2], commands[i].name) == 0) {
+          out->command = commands[i].command;
+          out->help = 1;
+          return 0;
+        }
+      return usage(&m, "unknown command '%s'", argv[2]);
+    }
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    out->command = SIGPORT_CLI_VERSION;
+    return 0;
+  }
+  for (i = 0; i < N_COMMANDS; i++)
+    if (strcmp(argv[1], commands[i].name) == 0) {
+      out->command = commands[i].command;
+      rc = commands[i].parse(&m, argc - 1, argv + 1, out);
+      /* After an error or --help, nothing but the command and the help
+         flag is set. */
+      if (rc != 0) {
+        clear(out, commands[i].command);
+      } else if (out->help) {
+        clear(out, commands[i].command);
+        out->help = 1;
+      }
+      return rc;
+    }
+  if (argv[1][0] == '-') return usage(&m, "unknown option '%s'", argv[1]);
+  return usage(&m, "unknown command '%s'", argv[1]);
+}

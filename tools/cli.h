@@ -1,0 +1,86 @@
+/*
+ * cli.h: the command line of the `sigport` tool, parsed without side
+ * effects.
+ *
+ * sigport_cli_parse() reads the words of a command line into a struct
+ * sigport_cli. It does not print, exit, send signals, start processes or
+ * keep memory; it only calls sigport's name and set functions. The tool
+ * then does what the struct says, and a test or a fuzz target can call it
+ * on any input.
+ */
+#ifndef SIGPORT_TOOL_CLI_H
+#define SIGPORT_TOOL_CLI_H
+
+#include <stddef.h>
+
+#include "sigport.h"
+
+/* The exit status of a usage error. */
+#define SIGPORT_CLI_USAGE 2
+
+enum sigport_cli_command {
+  SIGPORT_CLI_HELP,    /* the main help text */
+  SIGPORT_CLI_VERSION, /* --version */
+  SIGPORT_CLI_LIST,
+  SIGPORT_CLI_INFO,
+  SIGPORT_CLI_SEND,
+  SIGPORT_CLI_WATCH,
+  SIGPORT_CLI_RUN,
+  SIGPORT_CLI_MASK
+};
+
+/* run's options. */
+struct sigport_cli_run {
+  double timeout;    /* seconds; 0: no timeout */
+  double kill_after; /* seconds; 0: never */
+  int timeout_signal;
+  unsigned char forward[SIGPORT_NSIG]; /* passed on to the child */
+  unsigned char guard[SIGPORT_NSIG];   /* caught but not passed on */
+};
+
+/* watch's options. */
+struct sigport_cli_watch {
+  unsigned long count;      /* --count; 0: no limit */
+  double timeout;           /* seconds; -1: no timeout */
+  sigport_sigset_t signals; /* at least one */
+};
+
+/* A parsed command line. Pointers point into the argv given to the
+   parser. */
+struct sigport_cli {
+  enum sigport_cli_command command;
+  int help;   /* 1: print the command's help text and do nothing else */
+  int json;   /* list, info, watch: --json */
+  int signum; /* info: the signal (> 0); send: the signal (0 allowed) */
+  /* send: the PIDs, each a decimal integer in [SIGPORT_CLI_PID_MIN;
+     SIGPORT_CLI_PID_MAX]; run: COMMAND and its arguments, followed by
+     argv's NULL */
+  char **args;
+  int nargs;
+  struct sigport_cli_watch watch;
+  struct sigport_cli_run run;
+  const char *mask_pid; /* mask: the PID as given, or NULL for none */
+  long mask_pid_value;  /* mask: its value, in [1; 0x7fffffff] */
+};
+
+/* Parses argv[0..argc-1] (argv[0] is the program's name; argv[argc] must
+   be NULL) into *out. Returns 0, or SIGPORT_CLI_USAGE with the message the
+   tool prints after "sigport: " in err (NUL-terminated, truncated to
+   errlen; err may be NULL when errlen is 0). A message quotes at most one
+   word of argv, in full, and adds fewer than 128 characters to it. */
+int sigport_cli_parse(int argc, char **argv, struct sigport_cli *out,
+                      char *err, size_t errlen);
+
+/* Parses a decimal integer in [lo; hi] into *out. Returns 0, or -1 when
+   text is not one. */
+int sigport_cli_long(const char *text, long lo, long hi, long *out);
+
+/* The PIDs of `send` are decimal integers in this range. */
+#if defined(_WIN32)
+#define SIGPORT_CLI_PID_MIN 0L
+#else
+#define SIGPORT_CLI_PID_MIN (-0x7fffffffL)
+#endif
+#define SIGPORT_CLI_PID_MAX 0x7fffffffL
+
+#endif
