@@ -18,6 +18,10 @@ extern const char *sp_test_argv0;
    set in the environment by the test configuration). */
 int sp_test_relaxed_counts(void);
 
+/* 1 when the tests run under valgrind (SIGPORT_TEST_RELAXED=valgrind),
+   whose emulation of a few system calls differs from the kernel's. */
+int sp_test_under_valgrind(void);
+
 /* A handler's record of what it saw. sp_count_handler() counts into the
    struct its arg points to, and returns its `result`. */
 struct sp_counter {

@@ -249,7 +249,8 @@ START_TEST(test_table) {
   const struct bad_call *c = &table[_i];
   struct snapshot before, after;
   sigport_sigset_t set_before;
-  int rc;
+  int rc, code = c->code;
+  const char *needle = c->needle;
   /* A live state to compare against: a handler, a mask, a timer. */
   sigset_t block;
   struct itimerval tv = {{0, 0}, {100, 0}};
@@ -263,11 +264,18 @@ START_TEST(test_table) {
   take(&before);
   rc = c->call();
   take(&after);
-  ck_assert_msg(rc == c->code, "%s: returned %d (%s), expected %d", c->what,
-                rc, sigport_last_error(), c->code);
-  ck_assert_msg(strstr(sigport_last_error(), c->needle) != NULL,
+  /* valgrind 3.19 has no pidfd_send_signal (ENOSYS), so there the call
+     may be SIGPORT_ENOTAVAIL. */
+  if (c->call == pidfd_closed && sp_test_under_valgrind() &&
+      rc == SIGPORT_ENOTAVAIL) {
+    code = SIGPORT_ENOTAVAIL;
+    needle = "no pidfd_send_signal";
+  }
+  ck_assert_msg(rc == code, "%s: returned %d (%s), expected %d", c->what,
+                rc, sigport_last_error(), code);
+  ck_assert_msg(strstr(sigport_last_error(), needle) != NULL,
                 "%s: message '%s' does not name '%s'", c->what,
-                sigport_last_error(), c->needle);
+                sigport_last_error(), needle);
   assert_unchanged(&before, &after, c->what);
   ck_assert_msg(memcmp(&set_before, &some_set, sizeof some_set) == 0,
                 "%s changed the set", c->what);

@@ -85,6 +85,8 @@ static int send_one(struct shot *s, int how, int signum) {
     case SEND_PROCESS:
       return kill(getpid(), signum) == 0 ? 0 : errno;
     default:
+      /* The whole union is sent: zero it before setting sival_int. */
+      memset(&v, 0, sizeof v);
       v.sival_int = s->value;
       return sigqueue(getpid(), signum, v) == 0 ? 0 : errno;
   }
@@ -169,6 +171,7 @@ START_TEST(test_sigwaitinfo_sigqueue) {
   sigport_sigset_t set = block_one(rtmin);
   sigport_siginfo_t info;
   union sigval v;
+  memset(&v, 0, sizeof v);
   v.sival_int = 1234;
   ck_assert_int_eq(sigqueue(getpid(), rtmin, v), 0);
   memset(&info, 0xab, sizeof info);
@@ -204,6 +207,7 @@ START_TEST(test_sigwaitinfo_sender_uid) {
   if (child == 0) {
     union sigval v;
     if (root && setuid(65534) != 0) _exit(10);
+    memset(&v, 0, sizeof v);
     v.sival_int = 99;
     if (sigqueue(getppid(), rtmin, v) != 0) _exit(11);
     _exit(0);
@@ -264,6 +268,7 @@ START_TEST(test_sigwaitinfo_queue_in_order) {
   sigport_sigset_t set = block_one(rtmin + 2);
   sigport_siginfo_t info;
   union sigval v;
+  memset(&v, 0, sizeof v);
   for (i = 0; i < 200; i++) {
     v.sival_int = i;
     ck_assert_int_eq(sigqueue(getpid(), rtmin + 2, v), 0);
@@ -616,6 +621,7 @@ static void *sender_main(void *arg) {
       atomic_fetch_add_explicit(s->sent, 1, memory_order_relaxed);
     if (++i % 1000 == 0) {
       union sigval v;
+      memset(&v, 0, sizeof v);
       v.sival_int = (int)i;
       if (sigqueue(getpid(), rtmin, v) == 0)
         atomic_fetch_add_explicit(&sent_rt, 1, memory_order_relaxed);
