@@ -42,17 +42,20 @@ static int apply_defaults(void) {
 }
 
 /* Puts back every disposition sigport set and still has in place, and
-   forgets the others. */
+   forgets the others. Where the trip was replaced, a trip that starts too
+   late raises the signal again (raise_late). */
 static void restore_all(void) {
   int s;
   for (s = 1; s < SIGPORT_NSIG; s++) {
     struct sp_sig *sig = &sp__state.sig[s];
-    int ours = atomic_load_explicit(&sig->ours, SP_RELAXED);
+    int ours = atomic_load_explicit(&sig->ours, SP_RELAXED), given_back = 0;
     if (ours == SP_DISP_NONE) continue;
     if (sp__backend_get_disposition(s) == ours)
-      (void)sp__backend_restore_original(s);
+      given_back = sp__backend_restore_original(s) == 0;
     else
       sp__backend_forget_original(s);
+    atomic_store_explicit(&sig->raise_late, given_back && ours == SP_DISP_TRIP,
+                          SP_RELAXED);
     atomic_store_explicit(&sig->ours, SP_DISP_NONE, SP_RELAXED);
     atomic_store_explicit(&sig->fn, SIGPORT_SIG_DFL, SP_RELAXED);
     atomic_store_explicit(&sig->arg, NULL, SP_RELAXED);
@@ -81,11 +84,14 @@ int sigport_init(unsigned flags) {
   sp__backend_set_main_thread();
   rc = sp__backend_init(flags);
   if (rc != 0) return rc;
+  atomic_store_explicit(&sp__state.live, 1, SP_SEQ_CST);
   atomic_store_explicit(&sp__state.init_count, 1, SP_RELEASE);
   if (flags & SIGPORT_INIT_DEFAULTS) {
     rc = apply_defaults();
     if (rc != 0) {
       restore_all();
+      atomic_store_explicit(&sp__state.live, 0, SP_SEQ_CST);
+      sp__state_wait_for_trips();
       atomic_store_explicit(&sp__state.init_count, 0, SP_RELEASE);
       sp__backend_shutdown();
       return rc;
@@ -110,6 +116,10 @@ void sigport_shutdown(void) {
                  fn != SIGPORT_SIG_EXTERNAL;
   }
   restore_all();
+  /* A trip from now on records nothing (and raises the signal again where
+     the trip was given back); one that started before has been counted
+     as running, and is waited for. */
+  atomic_store_explicit(&sp__state.live, 0, SP_SEQ_CST);
   sp__state_wait_for_trips();
   /* What arrived and was never dispatched is raised again under the
      restored disposition, so that it is not swallowed. */

@@ -20,7 +20,6 @@ void sp__state_reset_deliveries(void) {
   for (s = 0; s < SP_NWORDS; s++)
     atomic_store_explicit(&sp__state.bits[s], 0, SP_RELAXED);
   atomic_store_explicit(&sp__state.sleeping, 0, SP_RELAXED);
-  atomic_store_explicit(&sp__state.trips_active, 0, SP_RELAXED);
   atomic_store_explicit(&sp__state.wakeup_failures, 0, SP_RELAXED);
   atomic_store_explicit(&sp__state.wakeup_fd, (intptr_t)SIGPORT_NO_SOCKET,
                         SP_RELAXED);

@@ -71,6 +71,9 @@ struct sp_sig {
   /* What sigport last set (enum sp_disp); main thread only, but read by
      sigport_restore_for_exec() in a fork() child. */
   sp_atomic_int ours;
+  /* The last sigport_shutdown() replaced the trip with the saved
+     disposition: a trip that starts after it raises the signal again. */
+  sp_atomic_int raise_late;
 };
 
 /* Something awaits dispatch. Outside sp_state so that sigport.h can read
@@ -81,6 +84,9 @@ struct sp_state {
   sp_atomic_ulong bits[SP_NWORDS]; /* which signals have deliveries */
   sp_atomic_int sleeping;          /* sigport_pause() is about to sleep */
   sp_atomic_int trips_active;      /* trips running now, on any thread */
+  sp_atomic_int live;              /* trips record: from sigport_init() until
+                                      sigport_shutdown() has given the
+                                      dispositions back */
   sp_atomic_intptr wakeup_fd;      /* sigport_socket_t, or SIGPORT_NO_SOCKET */
   sp_atomic_uint wakeup_flags;
   sp_atomic_uint wakeup_failures;  /* failed writes since the last report */
@@ -95,14 +101,21 @@ struct sp_state {
 extern struct sp_state sp__state;
 
 /* Resets what a fork() child must not inherit: counters, bitmap, flags,
-   slots and the wakeup fd. Async-signal-safe; all signals must be blocked. */
+   slots and the wakeup fd. Async-signal-safe; all signals must be blocked.
+   trips_active is left alone: a trip on another thread may be running. */
 void sp__state_reset_deliveries(void);
 
 /* Waits until no trip is running on any thread. */
 void sp__state_wait_for_trips(void);
 
 /* The trip: records one delivery of signum. Called by a backend's raw
-   handler after it saved errno; async-signal-safe. */
-void sp__trip(int signum, const struct sp_record *rec);
+   handler after it saved errno; async-signal-safe. Returns 0 when it
+   recorded the delivery. After sigport_shutdown() it records nothing and
+   returns 1 when shutdown gave the disposition back after the system
+   chose the trip for this delivery (the backend raises the signal again,
+   for the restored disposition), or -1 when shutdown did not give it back
+   (a handler installed over the trip that chains to it: raising again
+   would loop). */
+int sp__trip(int signum, const struct sp_record *rec);
 
 #endif /* SIGPORT_STATE_H */

@@ -33,13 +33,19 @@ static void record(struct sp_slot *slot, const struct sp_record *rec) {
   atomic_flag_clear_explicit(&slot->busy, SP_RELEASE);
 }
 
-void sp__trip(int signum, const struct sp_record *rec) {
+int sp__trip(int signum, const struct sp_record *rec) {
   struct sp_sig *sig = &sp__state.sig[signum];
   intptr_t fd;
 
   /* Counted as running, so that shutdown and set_wakeup_fd can wait for
-     it. seq_cst pairs with their store-then-check. */
+     it. seq_cst pairs with their store-then-check: either shutdown waits
+     for this trip, or this trip sees `live` cleared and records nothing. */
   atomic_fetch_add_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+  if (!atomic_load_explicit(&sp__state.live, SP_SEQ_CST)) {
+    int again = atomic_load_explicit(&sig->raise_late, SP_RELAXED);
+    atomic_fetch_sub_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+    return again ? 1 : -1;
+  }
 
   record(&sig->slot, rec);
   atomic_fetch_add_explicit(&sig->count, 1, SP_RELEASE);
@@ -65,4 +71,5 @@ void sp__trip(int signum, const struct sp_record *rec) {
     sp__backend_pause_wake();
 
   atomic_fetch_sub_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+  return 0;
 }

@@ -33,7 +33,8 @@
   X(timers)          \
   X(masks)           \
   X(waits)           \
-  X(send)
+  X(send)            \
+  X(reliability)
 #define SP_CHILDREN(C) C(process)
 #endif
 

@@ -76,7 +76,10 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
     rec.value = 0;
     rec.addr = NULL;
   }
-  sp__trip(signum, &rec);
+  /* Not recorded: sigport_shutdown() gave the disposition back after the
+     kernel chose this handler. Raised again, it goes to the restored
+     disposition once this handler returns. */
+  if (sp__trip(signum, &rec) > 0) raise(signum);
   errno = saved_errno;
 }
 

@@ -46,6 +46,8 @@ static void after_fork_child(void) {
     /* Nothing pending, this thread is the main thread, a fresh wake pipe,
        and no wakeup fd: the parent's socket is not the child's. */
     sp__state_reset_deliveries();
+    /* The trips that ran on other threads at fork() are not in the child. */
+    atomic_store_explicit(&sp__state.trips_active, 0, SP_RELAXED);
     sp__backend_set_main_thread();
     sp__posix_wake_close();
     (void)sp__posix_wake_open();

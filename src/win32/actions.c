@@ -109,7 +109,9 @@ static void __cdecl crt_trip(int signum) {
       fn != SIGPORT_SIG_EXTERNAL)
     (void)signal(signum, crt_trip);
   rec.code = SP_WIN32_CODE_CRT;
-  sp__trip(signum, &rec);
+  /* Not recorded: sigport_shutdown() gave the signal back after the C
+     runtime chose this handler. Raised again, it meets the restored one. */
+  if (sp__trip(signum, &rec) > 0) (void)raise(signum);
   SetLastError(saved_error);
   errno = saved_errno;
 }

@@ -96,9 +96,12 @@ BOOL WINAPI sp__win32_console_handler(DWORD event) {
        this delivery or started after it. */
     before = atomic_load_explicit(&sp__state.dispatches, SP_ACQUIRE);
     rec.code = (int)event;
-    sp__trip(signum, &rec);
-    if (ends_process) wait_for_dispatch(signum, before);
-    handled = TRUE;
+    /* Not recorded when sigport_shutdown() has given the event back: the
+       next handler in the chain takes it. */
+    if (sp__trip(signum, &rec) == 0) {
+      if (ends_process) wait_for_dispatch(signum, before);
+      handled = TRUE;
+    }
   }
   atomic_fetch_sub_explicit(&console_active, 1, SP_SEQ_CST);
   return handled;
