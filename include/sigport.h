@@ -299,6 +299,13 @@ SIGPORT_EXTERN int sigport_last_oserror(void);
 /* Initialises sigport; the calling thread becomes the main thread.
    Counted: a further call on the main thread returns 0 and its flags are
    ignored; the same number of sigport_shutdown() calls undo it.
+   POSIX: the raw handler is installed with SA_SIGINFO and SA_ONSTACK, so
+   it runs on the thread's alternate stack where one is set (sigaltstack),
+   and on the normal stack otherwise. Under valgrind 3.19, which does not
+   grow the main thread's stack for a handler installed with SA_ONSTACK, a
+   program that takes a signal deeper on its stack than it has been before
+   can die of SIGSEGV; set an alternate stack, or touch the stack once at
+   start-up, when running under it.
    Errors: SIGPORT_EVALUE for unknown flags, or a call from another thread
    while sigport is initialised; SIGPORT_EOS if the internal wake object
    cannot be made (or, on Windows, WSAStartup fails). All platforms. */
