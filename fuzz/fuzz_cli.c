@@ -13,19 +13,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fuzz.h"
 #include "sigport.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) failed(__LINE__, #cond);                                    \
-  } while (0)
-
-static void failed(int line, const char *what) {
-  fprintf(stderr, "fuzz_cli.c:%d: invariant broken: %s\n", line, what);
-  abort();
-}
 
 #define MAX_WORDS 64
 
@@ -152,7 +141,7 @@ static void check_parsed(const struct sigport_cli *c, int argc, char **argv) {
     }
     break;
   default:
-    failed(__LINE__, "a known command");
+    fuzz_failed(__FILE__, __LINE__, "a known command");
   }
 }
 

@@ -11,19 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "sigport.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) failed(__LINE__, #cond);                                    \
-  } while (0)
-
-static void failed(int line, const char *what) {
-  fprintf(stderr, "fuzz_signum.c:%d: invariant broken: %s\n", line, what);
-  abort();
-}
 
 static int upper(int c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }

@@ -982,35 +982,49 @@ static void check_cycles(struct sender_shared *sh, int n) {
   ck_assert_int_ge(with_left, n / 2);
 }
 
+/* The set-up of the two tests below: the shared sender state, the cycle
+   records and the counting raw handlers. */
+static struct sender_shared *cycles_begin(int n, struct sigaction *old_rt,
+                                          struct sigaction *old_usr1) {
+  struct sender_shared *sh = shared_new();
+  cycles_reset(n);
+  install_raw(old_rt, old_usr1);
+  return sh;
+}
+
+/* Checks the cycles once the sender has stopped, and undoes cycles_begin().
+   The nap lets the last deliveries land: a ThreadSanitizer build may
+   deliver a little later. */
+static void cycles_end(struct sender_shared *sh, int n,
+                       const struct sigaction *old_rt,
+                       const struct sigaction *old_usr1) {
+  nap_us(50000);
+  check_cycles(sh, n);
+  uninstall_raw(old_rt, old_usr1);
+  cycles_free();
+  munmap(sh, sizeof *sh);
+}
+
 START_TEST(test_shutdown_while_thread_sends) {
   struct sigaction old_rt, old_usr1;
-  struct sender_shared *sh = shared_new();
   pthread_t t;
   int n = sp_test_relaxed_counts() ? CYCLES_RELAXED : CYCLES;
-  cycles_reset(n);
-  install_raw(&old_rt, &old_usr1);
+  struct sender_shared *sh = cycles_begin(n, &old_rt, &old_usr1);
   ck_assert_int_eq(pthread_create(&t, NULL, self_sender, sh), 0);
   run_cycles(sh, n);
   atomic_store(&sh->stop, 1);
   ck_assert_int_eq(pthread_join(t, NULL), 0);
-  /* The sender handled each value before it queued the next; a
-     ThreadSanitizer build may deliver a little later. */
-  nap_us(50000);
-  check_cycles(sh, n);
-  uninstall_raw(&old_rt, &old_usr1);
-  cycles_free();
-  munmap(sh, sizeof *sh);
+  /* The sender handled each value before it queued the next. */
+  cycles_end(sh, n, &old_rt, &old_usr1);
 }
 END_TEST
 
 START_TEST(test_shutdown_while_process_sends) {
   struct sigaction old_rt, old_usr1;
-  struct sender_shared *sh = shared_new();
   pid_t parent = getpid(), child;
   int status, n = sp_test_relaxed_counts() ? CYCLES_RELAXED : CYCLES;
   double deadline;
-  cycles_reset(n);
-  install_raw(&old_rt, &old_usr1);
+  struct sender_shared *sh = cycles_begin(n, &old_rt, &old_usr1);
   child = fork();
   ck_assert_int_ge(child, 0);
   if (child == 0) {
@@ -1031,11 +1045,7 @@ START_TEST(test_shutdown_while_process_sends) {
          raw_vals[atomic_load(&raw_count) - 1] < atomic_load(&sh->sent) - 1 &&
          sp_now_ms() < deadline)
     nap_us(1000);
-  nap_us(50000);
-  check_cycles(sh, n);
-  uninstall_raw(&old_rt, &old_usr1);
-  cycles_free();
-  munmap(sh, sizeof *sh);
+  cycles_end(sh, n, &old_rt, &old_usr1);
 }
 END_TEST
 
