@@ -610,7 +610,11 @@ SIGPORT_EXTERN int sigport_alarm(unsigned seconds);
    disarms a timer. `old`, if not NULL, receives the previous setting.
    Errors: SIGPORT_EITIMER for a bad `which` or a negative time;
    SIGPORT_EVALUE for NaN, an infinite time or one too large for the
-   system's time_t. `which` is checked first, then `seconds`, then
+   system's time_t, and on Linux for one the kernel cannot hold: it keeps
+   a timer's expiry as its clock's reading plus the time in signed 64-bit
+   nanoseconds, so a time or interval must be below about 9.2e9 s less
+   the clock's reading (the monotonic clock for ITIMER_REAL, the process's
+   CPU time for the others) and one second (Python's OverflowError). `which` is checked first, then `seconds`, then
    `interval`; the message names the value ("sigport_setitimer: negative
    time -1"). Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_setitimer(int which, double seconds,
@@ -755,9 +759,10 @@ SIGPORT_EXTERN int sigport_siginterrupt(int signum, int flag);
 /* Ends the process as the default action of signum would, so that a parent
    sees "killed by signal": the default action is restored, the signal
    unblocked and raised. Where the default is to ignore, stop or continue,
-   or the raise did not end the process, it calls _exit(128 + signum). An
-   invalid signum exits with status 128 + signum as well, if that is a valid
-   status, or 255. atexit handlers do not run.
+   or the raise did not end the process, it calls _exit(128 + signum). A
+   number that is not a signal exits with status 128 + signum as well where
+   that is in [1; 255] (signum -127 to 127), and with 255 otherwise, so it
+   never ends the process as a success. atexit handlers do not run.
    Windows: exit code STATUS_CONTROL_C_EXIT (0xC000013A) for SIGINT and
    SIGBREAK, 3 for the others. Does not return. */
 SIGPORT_EXTERN SIGPORT_NORETURN void sigport_exit_by_signal(int signum);

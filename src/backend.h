@@ -22,10 +22,6 @@ const char *sp__backend_name(void);
 int sp__backend_init(unsigned flags);
 void sp__backend_shutdown(void);
 
-/* The main thread: recorded by init, and by the fork child handler. */
-void sp__backend_set_main_thread(void);
-int sp__backend_is_main_thread(void);
-
 /* Gives up the processor while waiting for another thread. */
 void sp__backend_yield(void);
 

@@ -3,46 +3,66 @@
  * the rules for what a handler returns.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "backend.h"
 #include "internal.h"
 
-/* Reads the siginfo slot of signum without tearing. */
+/* How many times read_slot() looks at a slot that a trip is writing
+   before it gives up on it. A record takes a trip a few dozen
+   instructions; a reader that runs at a higher priority than a preempted
+   writer on the same processor would wait for ever. */
+#define SP_SLOT_TRIES 4096
+
+static void take_fields(const struct sp_slot *slot, struct sp_record *rec) {
+  rec->code = atomic_load_explicit(&slot->code, SP_RELAXED);
+  rec->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
+  rec->status = atomic_load_explicit(&slot->status, SP_RELAXED);
+  rec->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
+  rec->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
+  rec->band = atomic_load_explicit(&slot->band, SP_RELAXED);
+  rec->value = atomic_load_explicit(&slot->value, SP_RELAXED);
+  rec->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
+}
+
+/* Reads the siginfo slot of signum without tearing. When a trip holds the
+   slot for longer than SP_SLOT_TRIES looks, the record last read whole
+   for this signal stands in (zero before the first): the delivery is
+   still reported, with the siginfo of an earlier one. */
 static void read_slot(int signum, sigport_siginfo_t *info) {
-  const struct sp_slot *slot = &sp__state.sig[signum].slot;
-  unsigned spins = 0;
-  /* Only the fields the loop below does not always set. */
-  info->signo = signum;
-  info->reserved[0] = info->reserved[1] = 0;
-  info->reserved[2] = info->reserved[3] = 0;
-  for (;;) {
-    unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE), after;
+  struct sp_sig *sig = &sp__state.sig[signum];
+  const struct sp_slot *slot = &sig->slot;
+  struct sp_record rec;
+  unsigned tries;
+  for (tries = 0; tries < SP_SLOT_TRIES; tries++) {
+    unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE);
     if (before == 0) {
       /* Never recorded: every trip found the slot busy. */
-      info->code = info->errnum = info->status = 0;
-      info->pid = 0;
-      info->uid = 0;
-      info->band = 0;
-      info->value = 0;
-      info->addr = NULL;
-      return;
+      memset(&sig->last, 0, sizeof sig->last);
+      break;
     }
     if ((before & 1u) == 0) {
-      info->code = atomic_load_explicit(&slot->code, SP_RELAXED);
-      info->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
-      info->status = atomic_load_explicit(&slot->status, SP_RELAXED);
-      info->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
-      info->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
-      info->band = atomic_load_explicit(&slot->band, SP_RELAXED);
-      info->value = atomic_load_explicit(&slot->value, SP_RELAXED);
-      info->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
+      take_fields(slot, &rec);
       atomic_thread_fence(SP_ACQUIRE);
-      after = atomic_load_explicit(&slot->seq, SP_RELAXED);
-      if (after == before) return;
+      if (atomic_load_explicit(&slot->seq, SP_RELAXED) == before) {
+        sig->last = rec;
+        break;
+      }
     }
     /* A trip on another thread is writing; it does not block. */
-    if (++spins % 64 == 0) sp__backend_yield();
+    if (tries % 64 == 63) sp__backend_yield();
   }
+  info->signo = signum;
+  info->code = sig->last.code;
+  info->errnum = sig->last.errnum;
+  info->status = sig->last.status;
+  info->pid = sig->last.pid;
+  info->uid = sig->last.uid;
+  info->band = sig->last.band;
+  info->value = sig->last.value;
+  info->addr = sig->last.addr;
+  info->reserved[0] = info->reserved[1] = 0;
+  info->reserved[2] = info->reserved[3] = 0;
 }
 
 /* Reports failed wakeup writes counted by the trips since the last time. */
@@ -78,11 +98,16 @@ static int run_one(int signum) {
   return fn(signum, &info, atomic_load_explicit(&sig->arg, SP_RELAXED));
 }
 
-/* Sets the pending flag again if any bit is left. */
-static void repost_if_left(void) {
+/* Makes the pending flag say exactly whether a bit is left. A trip that
+   ran during this dispatch set the flag, and its signal may have been
+   taken since: the flag is cleared, then set again if a bit is left. A
+   trip sets its bit before the flag, so either its flag store comes after
+   the clear, or its bit is seen here. */
+static void settle_pending(void) {
   int w;
+  atomic_exchange_explicit(&sigport__pending_flag, 0, SP_SEQ_CST);
   for (w = 0; w < SP_NWORDS; w++) {
-    if (atomic_load_explicit(&sp__state.bits[w], SP_RELAXED) != 0) {
+    if (atomic_load_explicit(&sp__state.bits[w], SP_SEQ_CST) != 0) {
       atomic_store_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
       return;
     }
@@ -112,9 +137,11 @@ static int dispatch_all(void) {
       if (result != 0) break;
     }
   }
-  /* Every trip sets the flag itself; only signals this call stopped
-     before need it set again. */
-  if (result != 0) repost_if_left();
+  /* Signals this call stopped before need the flag; one that a trip set
+     for a signal this call then took must not stay. */
+  if (result != 0 ||
+      atomic_load_explicit(&sigport__pending_flag, SP_RELAXED) != 0)
+    settle_pending();
   /* Only the main thread dispatches: a plain increment, no locked
      instruction. */
   atomic_store_explicit(
@@ -130,7 +157,7 @@ int(sigport_pending)(void) {
 }
 
 int sigport_dispatch(void) {
-  if (!sp__backend_is_main_thread() || !sp__initialised())
+  if (!sp__is_main_thread() || !sp__initialised())
     return sp__check_main("sigport_dispatch");
   if (SP_LIKELY(!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)))
     return 0;
@@ -138,7 +165,7 @@ int sigport_dispatch(void) {
 }
 
 int sp__dispatch_if_main(void) {
-  if (!sp__initialised() || !sp__backend_is_main_thread()) return 0;
+  if (!sp__initialised() || !sp__is_main_thread()) return 0;
   if (!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)) return 0;
   return dispatch_all();
 }
@@ -146,7 +173,10 @@ int sp__dispatch_if_main(void) {
 int sp__dispatch_one(int signum) {
   unsigned long bit = SP_BIT_OF(signum);
   sp_atomic_ulong *word = &sp__state.bits[SP_WORD_OF(signum)];
+  int result;
   if ((atomic_load_explicit(word, SP_ACQUIRE) & bit) == 0) return 0;
   atomic_fetch_and_explicit(word, ~bit, SP_ACQ_REL);
-  return run_one(signum);
+  result = run_one(signum);
+  settle_pending();
+  return result;
 }

@@ -35,4 +35,11 @@ int sp__dispatch_one(int signum);
    signal back) without the checks and the dispatch of sigport_signal(). */
 int sp__set_handler(int signum, sigport_handler_fn fn, void *arg);
 
+/* The exit status sigport_exit_by_signal() gives a number that is not a
+   signal: 128 + signum where that is a status in [1; 255], else 255, so
+   that it never ends the process as a success. */
+static inline int sp__exit_status_of_invalid(int signum) {
+  return signum >= -127 && signum <= 127 ? 128 + signum : 255;
+}
+
 #endif /* SIGPORT_INTERNAL_H */

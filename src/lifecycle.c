@@ -23,7 +23,7 @@ int sp__check_main(const char *fn) {
     return sp__fail(SIGPORT_EVALUE,
                     "%s: sigport is not initialised: call sigport_init() first",
                     fn);
-  if (!sp__backend_is_main_thread())
+  if (!sp__is_main_thread())
     return sp__fail(SIGPORT_EVALUE, "%s only works in the main thread", fn);
   return 0;
 }
@@ -68,7 +68,7 @@ int sigport_init(unsigned flags) {
     return sp__fail(SIGPORT_EVALUE, "sigport_init: unknown flags 0x%x",
                     flags & ~(unsigned)SP_INIT_FLAGS);
   if (sp__initialised()) {
-    if (!sp__backend_is_main_thread())
+    if (!sp__is_main_thread())
       return sp__fail(SIGPORT_EVALUE,
                       "sigport_init only works in the main thread (the "
                       "thread of the first sigport_init())");
@@ -81,7 +81,7 @@ int sigport_init(unsigned flags) {
   }
   sp__state_reset_deliveries();
   sp__state.init_flags = flags;
-  sp__backend_set_main_thread();
+  sp__set_main_thread();
   rc = sp__backend_init(flags);
   if (rc != 0) return rc;
   atomic_store_explicit(&sp__state.live, 1, SP_SEQ_CST);
@@ -104,7 +104,7 @@ void sigport_shutdown(void) {
   int s;
   unsigned char handled[SIGPORT_NSIG];
   unsigned long left[SIGPORT_NSIG];
-  if (!sp__initialised() || !sp__backend_is_main_thread()) return;
+  if (!sp__initialised() || !sp__is_main_thread()) return;
   if (atomic_fetch_sub_explicit(&sp__state.init_count, 1, SP_ACQ_REL) > 1)
     return;
   atomic_store_explicit(&sp__state.wakeup_fd, (intptr_t)SIGPORT_NO_SOCKET,

@@ -74,6 +74,8 @@ struct sp_sig {
   /* The last sigport_shutdown() replaced the trip with the saved
      disposition: a trip that starts after it raises the signal again. */
   sp_atomic_int raise_late;
+  /* The record dispatch last read whole from the slot; main thread only. */
+  struct sp_record last;
 };
 
 /* Something awaits dispatch. Outside sp_state so that sigport.h can read
@@ -104,6 +106,12 @@ extern struct sp_state sp__state;
    slots and the wakeup fd. Async-signal-safe; all signals must be blocked.
    trips_active is left alone: a trip on another thread may be running. */
 void sp__state_reset_deliveries(void);
+
+/* The main thread: made so by sigport_init(), and by a fork() child's
+   handler for the forking thread. is_main_thread is 0 in every other
+   thread, and in every thread once the main thread has exited. */
+void sp__set_main_thread(void);
+int sp__is_main_thread(void);
 
 /* Waits until no trip is running on any thread. */
 void sp__state_wait_for_trips(void);

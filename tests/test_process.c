@@ -85,6 +85,10 @@ START_TEST(test_exit_by_signal) {
   assert_exited(run_child("exit-by-signal", n, NULL), 128 + SIGTSTP);
   assert_exited(run_child("exit-by-signal", "0", NULL), 128);
   assert_exited(run_child("exit-by-signal", "300", NULL), 255);
+  /* Never a success: 128 + -128 would be 0. */
+  assert_exited(run_child("exit-by-signal", "-128", NULL), 255);
+  assert_exited(run_child("exit-by-signal", "-127", NULL), 1);
+  assert_exited(run_child("exit-by-signal", "-129", NULL), 255);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -417,6 +418,49 @@ START_TEST(test_alarm_handler_result_through_pause) {
   ck_assert_int_eq(alrm.calls, 1);
 }
 END_TEST
+#if defined(__linux__)
+/* Linux keeps timers in signed 64-bit nanoseconds, about 9.2e9 s: a time
+   beyond that is refused and names the value, where Python raises
+   OverflowError, and the timers are left as they were. Below it, the
+   kernel holds the time as asked: read back through getitimer(), a CPU
+   timer is positive. */
+START_TEST(test_beyond_the_kernels_range) {
+  static const int which[] = {SIGPORT_ITIMER_REAL, SIGPORT_ITIMER_VIRTUAL,
+                              SIGPORT_ITIMER_PROF};
+  static const int native[] = {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF};
+  sigport_itimerval_t old = {-5.0, -5.0};
+  struct itimerval virt;
+  size_t i;
+  arm_reference();
+  memset(&virt, 0, sizeof virt);
+  virt.it_value.tv_sec = 500;
+  ck_assert_int_eq(setitimer(ITIMER_VIRTUAL, &virt, NULL), 0);
+  for (i = 0; i < 3; i++) {
+    SP_ASSERT_FAILS(sigport_setitimer(which[i], 1e10, 0, &old),
+                    SIGPORT_EVALUE, "time 10000000000 too large");
+    SP_ASSERT_FAILS(sigport_setitimer(which[i], 9223372036.0, 0, &old),
+                    SIGPORT_EVALUE, "time 9223372036 too large");
+    SP_ASSERT_FAILS(sigport_setitimer(which[i], 1.0, 9.3e9, &old),
+                    SIGPORT_EVALUE, "interval 9300000000 too large");
+  }
+  ck_assert(old.value == -5.0 && old.interval == -5.0);
+  assert_reference();
+  /* A CPU timer reads up to a tick (at most 10 ms) more than it was set
+     to. */
+  ck_assert_msg(raw_value(ITIMER_VIRTUAL) > 499.0 &&
+                    raw_value(ITIMER_VIRTUAL) <= 500.01,
+                "ITIMER_VIRTUAL changed: %f", raw_value(ITIMER_VIRTUAL));
+  ck_assert(raw_value(ITIMER_PROF) == 0.0);
+  for (i = 0; i < 3; i++) {
+    SP_ASSERT_OK(sigport_setitimer(which[i], 9.2e9, 9.2e9, NULL));
+    ck_assert_msg(raw_value(native[i]) > 9.1e9, "timer %d reads %f",
+                  which[i], raw_value(native[i]));
+    ck_assert(raw_interval(native[i]) > 9.1e9);
+    SP_ASSERT_OK(sigport_setitimer(which[i], 0, 0, NULL));
+  }
+}
+END_TEST
+#endif
 
 Suite *sp_suite_timers(void) {
   Suite *s = suite_create("timers");
@@ -440,6 +484,9 @@ Suite *sp_suite_timers(void) {
   tcase_add_test(tc, test_getitimer_null);
   tcase_add_test(tc, test_negative_times);
   tcase_add_test(tc, test_nan_infinite_and_huge_times);
+#if defined(__linux__)
+  tcase_add_test(tc, test_beyond_the_kernels_range);
+#endif
   suite_add_tcase(s, tc);
 
   tc = tcase_create("alarm");

@@ -299,6 +299,11 @@ START_TEST(test_sigwaitinfo_from_thread) {
 }
 END_TEST
 
+static int raise_usr2(void) { return raise(SIGUSR2); }
+static int pthread_kill_usr2(void) {
+  return pthread_kill(pthread_self(), SIGUSR2);
+}
+
 START_TEST(test_sigtimedwait_gets_one) {
   sigport_sigset_t set = block_one(SIGUSR2);
   sigport_siginfo_t info;
@@ -312,7 +317,40 @@ START_TEST(test_sigtimedwait_gets_one) {
   ck_assert_int_eq(raise(SIGUSR2), 0);
   ck_assert_int_eq(sigport_sigtimedwait(&set, 0, &info), 1);
   ck_assert_int_eq(info.signo, SIGUSR2);
-  ck_assert_int_eq(info.code, SI_TKILL);
+}
+END_TEST
+
+/* The code of a raise() and a pthread_kill() to the calling thread is
+   what the C library's own sigtimedwait() reports for the same sending:
+   SI_USER on glibc, which folds the kernel's SI_TKILL into it, as Python
+   shows it. */
+START_TEST(test_wait_code_is_the_c_librarys) {
+  sigport_sigset_t set = block_one(SIGUSR2);
+  sigport_siginfo_t info;
+  siginfo_t native;
+  sigset_t nset;
+  struct timespec zero = {0, 0};
+  int round;
+  sigemptyset(&nset);
+  sigaddset(&nset, SIGUSR2);
+  for (round = 0; round < 2; round++) {
+    int (*send)(void) = round == 0 ? raise_usr2 : pthread_kill_usr2;
+    memset(&native, 0, sizeof native);
+    ck_assert_int_eq(send(), 0);
+    ck_assert_int_eq(sigtimedwait(&nset, &native, &zero), SIGUSR2);
+    ck_assert_int_eq(send(), 0);
+    ck_assert_int_eq(sigport_sigtimedwait(&set, 0, &info), 1);
+    ck_assert_int_eq(info.signo, SIGUSR2);
+    ck_assert_msg(info.code == native.si_code,
+                  "round %d: sigport code %d, the C library's %d", round,
+                  info.code, native.si_code);
+#if defined(__GLIBC__)
+    ck_assert_int_eq(info.code, SI_USER);
+#endif
+    ck_assert_int_eq(send(), 0);
+    ck_assert_int_eq(sigport_sigwaitinfo(&set, &info), SIGUSR2);
+    ck_assert_int_eq(info.code, native.si_code);
+  }
 }
 END_TEST
 
@@ -732,6 +770,7 @@ Suite *sp_suite_waits(void) {
   tcase_add_test(tc, test_sigwaitinfo_queue_in_order);
   tcase_add_test(tc, test_sigwaitinfo_from_thread);
   tcase_add_test(tc, test_sigtimedwait_gets_one);
+  tcase_add_test(tc, test_wait_code_is_the_c_librarys);
   tcase_add_test(tc, test_sigtimedwait_times_out);
   tcase_add_test(tc, test_sigtimedwait_interrupted_goes_on);
   tcase_add_test(tc, test_sigtimedwait_handler_result);

@@ -11,9 +11,10 @@
    on the main thread; read by restore_for_exec in a fork() child. */
 static struct sigaction saved[SIGPORT_NSIG];
 static unsigned char has_saved[SIGPORT_NSIG];
-/* Per signal: install the raw handler with SA_RESTART (siginterrupt). Set
-   from SIGPORT_INIT_RESTART by init. */
-static sp_atomic_int restart[SIGPORT_NSIG]; /* any thread may set it */
+/* Install the raw handler with SA_RESTART: SIGPORT_INIT_RESTART. Each
+   installation by sigport_signal() gets this choice, as Python's signal()
+   resets siginterrupt(); siginterrupt() changes the installed action. */
+static int restart_default;
 
 int sp__posix_code_is_user(int code) {
 #if defined(__linux__)
@@ -89,24 +90,16 @@ int sp__posix_saved(int signum, struct sigaction *out) {
   return 1;
 }
 
-static void set_restart_default(unsigned flags) {
-  int s;
-  for (s = 0; s < SIGPORT_NSIG; s++)
-    atomic_store_explicit(&restart[s], (flags & SIGPORT_INIT_RESTART) ? 1 : 0,
-                          SP_RELAXED);
-}
-
 /* Fills a sigaction for a disposition. */
-static void make_action(int signum, int disp, struct sigaction *sa) {
+static void make_action(int disp, struct sigaction *sa) {
   memset(sa, 0, sizeof *sa);
   /* Every signal is blocked while the trip runs, so trips never nest on
-     one thread. */
-  sigfillset(&sa->sa_mask);
+     one thread, and no cancellation request stops one half way. */
+  sp__posix_fill_trip_mask(&sa->sa_mask);
   if (disp == SP_DISP_TRIP) {
     sa->sa_sigaction = sp__posix_raw_handler;
     sa->sa_flags = SA_SIGINFO | SA_ONSTACK;
-    if (atomic_load_explicit(&restart[signum], SP_RELAXED))
-      sa->sa_flags |= SA_RESTART;
+    if (restart_default) sa->sa_flags |= SA_RESTART;
   } else {
     sa->sa_handler = disp == SP_DISP_IGN ? SIG_IGN : SIG_DFL;
   }
@@ -119,7 +112,7 @@ int sp__backend_set_disposition(int signum, int disp) {
       return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
     has_saved[signum] = 1;
   }
-  make_action(signum, disp, &sa);
+  make_action(disp, &sa);
   if (sigaction(signum, &sa, NULL) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
   return 0;
@@ -146,7 +139,9 @@ int sp__backend_restore_original(int signum) {
 
 void sp__backend_forget_original(int signum) { has_saved[signum] = 0; }
 
-void sp__posix_actions_init(unsigned flags) { set_restart_default(flags); }
+void sp__posix_actions_init(unsigned flags) {
+  restart_default = (flags & SIGPORT_INIT_RESTART) ? 1 : 0;
+}
 
 int sigport_siginterrupt(int signum, int flag) {
   struct sigaction cur;
@@ -160,7 +155,6 @@ int sigport_siginterrupt(int signum, int flag) {
     cur.sa_flags |= SA_RESTART;
   if (sigaction(signum, &cur, NULL) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "sigport_siginterrupt(%d)", signum);
-  atomic_store_explicit(&restart[signum], flag ? 0 : 1, SP_RELAXED);
   return 0;
 }
 

@@ -5,17 +5,14 @@
  * The waits must see EINTR, so that a signal outside the set with a
  * sigport handler is dispatched while the wait goes on (PEP 475). glibc's
  * sigwait() and musl's sigtimedwait() retry EINTR inside the C library, so
- * on Linux the system call rt_sigtimedwait is made directly.
+ * on Linux the system call rt_sigtimedwait is made directly (sys.c).
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
-#if defined(__linux__)
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "posix.h"
 
@@ -139,51 +136,31 @@ static void fill_info(const siginfo_t *si, sigport_siginfo_t *info) {
   info->count = 1;
 }
 
-#if defined(__linux__)
-/* The kernel's timespec for the call: __kernel_timespec where the C
-   library's time_t has its own 64-bit system call, else struct timespec,
-   which is the kernel's on 64-bit systems. */
-#if defined(SYS_rt_sigtimedwait_time64)
-#define SP_SYS_SIGTIMEDWAIT SYS_rt_sigtimedwait_time64
-struct sp_kernel_timespec {
-  int64_t tv_sec;
-  int64_t tv_nsec;
-};
-#else
-#define SP_SYS_SIGTIMEDWAIT SYS_rt_sigtimedwait
-#define sp_kernel_timespec timespec
-#endif
-
-/* The kernel's sigset is _NSIG / 8 bytes long: the first bytes of the C
-   library's sigset_t. */
-#if defined(_NSIG)
-#define SP_KERNEL_SIGSET_SIZE (_NSIG / 8)
-#else
-#define SP_KERNEL_SIGSET_SIZE (SIGPORT_NSIG / 8)
-#endif
-
 /* One wait: the signal number, or -1 with errno (EAGAIN on timeout,
-   EINTR). ns < 0 waits without a timeout. */
+   EINTR). ns < 0 waits without a timeout. A cancellation point, as POSIX
+   requires of the sigwait family: the system call itself is not one on
+   Linux, so cancellation is made asynchronous around it, and a
+   pthread_cancel() ends the wait as it would end sigwaitinfo(). */
 static int wait_once(const sigset_t *set, siginfo_t *si, int64_t ns) {
-  struct sp_kernel_timespec ts;
-  if (ns < 0)
-    return (int)syscall(SP_SYS_SIGTIMEDWAIT, set, si, NULL,
-                        SP_KERNEL_SIGSET_SIZE);
-  ts.tv_sec = ns / 1000000000;
-  ts.tv_nsec = ns % 1000000000;
-  return (int)syscall(SP_SYS_SIGTIMEDWAIT, set, si, &ts,
-                      SP_KERNEL_SIGSET_SIZE);
-}
+  int rc;
+#if defined(__linux__)
+  int err, type;
+  if (pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &type) != 0)
+    type = PTHREAD_CANCEL_DEFERRED;
+  rc = sp__posix_sigtimedwait(set, si, ns);
+  err = errno;
+  pthread_setcanceltype(type, NULL);
+  errno = err;
 #else
-/* Elsewhere the C library's calls return EINTR. */
-static int wait_once(const sigset_t *set, siginfo_t *si, int64_t ns) {
-  struct timespec ts;
-  if (ns < 0) return sigwaitinfo(set, si);
-  ts.tv_sec = (time_t)(ns / 1000000000);
-  ts.tv_nsec = (long)(ns % 1000000000);
-  return sigtimedwait(set, si, &ts);
-}
+  rc = sp__posix_sigtimedwait(set, si, ns);
 #endif
+#if defined(__GLIBC__)
+  /* What glibc's own sigwaitinfo() reports, and Python shows: the SI_TKILL
+     of raise() and pthread_kill() is folded into SI_USER. */
+  if (rc > 0 && si->si_code == SI_TKILL) si->si_code = SI_USER;
+#endif
+  return rc;
+}
 
 /* No deadline: sigwait and sigwaitinfo. */
 #define SP_FOREVER INT64_MAX

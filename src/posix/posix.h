@@ -5,6 +5,9 @@
 #define SIGPORT_POSIX_H
 
 #include <signal.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #include "../backend.h"
 #include "../internal.h"
@@ -16,8 +19,9 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context);
    fork() child: 1 and *out set if there is one (actions.c). */
 int sp__posix_saved(int signum, struct sigaction *out);
 
-/* Makes and closes the pause wake pipe (wake.c). */
-int sp__posix_wake_open(void);
+/* Makes and closes the pause wake pipe (wake.c); fn names the call in a
+   failure's message. */
+int sp__posix_wake_open(const char *fn);
 void sp__posix_wake_close(void);
 
 /* Converts between sigport_sigset_t and sigset_t (actions.c). Members that
@@ -31,5 +35,28 @@ void sp__posix_actions_init(unsigned flags);
 /* Whether a siginfo code was set by a sender (kill, sigqueue, tgkill...)
    rather than by the kernel for a fault. */
 int sp__posix_code_is_user(int code);
+
+/* System calls made without the C library's wrappers where those are
+   cancellation points, retry EINTR or raise SIGPIPE (sys.c). All are
+   async-signal-safe. */
+/* write(): on Linux the raw system call, never a cancellation point. */
+ssize_t sp__posix_write(int fd, const void *buf, size_t n);
+#if defined(MSG_NOSIGNAL)
+/* send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT): no SIGPIPE, never
+   blocks; on Linux the raw system call. */
+ssize_t sp__posix_send(int fd, const void *buf, size_t n);
+#endif
+/* One rt_sigtimedwait (sigtimedwait elsewhere): the signal number, or -1
+   with errno (EAGAIN when the time ran out, EINTR). ns < 0 waits without a
+   limit. Not a cancellation point on Linux; the waits make it one. */
+int sp__posix_sigtimedwait(const sigset_t *set, siginfo_t *si, int64_t ns);
+/* Whether SIGPIPE is pending for the calling thread or the process. */
+int sp__posix_sigpipe_pending(void);
+/* Takes the SIGPIPE that a write to a pipe without a reader just made in
+   this thread, which must have SIGPIPE blocked. errno is kept. */
+void sp__posix_take_sigpipe(void);
+/* Every signal, the C library's reserved ones included (Linux), for the
+   trip's sa_mask. */
+void sp__posix_fill_trip_mask(sigset_t *set);
 
 #endif

@@ -12,16 +12,9 @@
 
 #include "posix.h"
 
-static pthread_t main_thread;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 /* The mask of the forking thread, blocked around fork(). */
 static SP_THREAD_LOCAL sigset_t fork_mask;
-
-void sp__backend_set_main_thread(void) { main_thread = pthread_self(); }
-
-int sp__backend_is_main_thread(void) {
-  return pthread_equal(main_thread, pthread_self());
-}
 
 sigport_thread_t sigport_thread_self(void) { return pthread_self(); }
 
@@ -48,9 +41,11 @@ static void after_fork_child(void) {
     sp__state_reset_deliveries();
     /* The trips that ran on other threads at fork() are not in the child. */
     atomic_store_explicit(&sp__state.trips_active, 0, SP_RELAXED);
-    sp__backend_set_main_thread();
+    sp__set_main_thread();
     sp__posix_wake_close();
-    (void)sp__posix_wake_open();
+    /* A failure (no fd left) leaves no pipe: the child's next
+       sigport_pause() makes it, or reports why it cannot. */
+    (void)sp__posix_wake_open("fork");
   }
   pthread_sigmask(SIG_SETMASK, &fork_mask, NULL);
 }
@@ -65,7 +60,7 @@ int sp__backend_init(unsigned flags) {
   pthread_once(&atfork_once, register_atfork);
   if (atfork_rc != 0)
     return sp__fail_os(SIGPORT_EOS, atfork_rc, "sigport_init: pthread_atfork");
-  rc = sp__posix_wake_open();
+  rc = sp__posix_wake_open("sigport_init");
   if (rc != 0) return rc;
   sp__posix_actions_init(flags);
   return 0;
@@ -105,7 +100,7 @@ static void nap(void) {
 void sigport_exit_by_signal(int signum) {
   int action;
   if (signum < 1 || signum >= SIGPORT_NSIG)
-    _exit(signum >= -128 && signum < 128 ? 128 + signum : 255);
+    _exit(sp__exit_status_of_invalid(signum));
   action = sigport_default_action(signum);
   if (action == SIGPORT_ACTION_TERMINATE || action == SIGPORT_ACTION_CORE) {
     struct sigaction dfl;

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "posix.h"
@@ -83,6 +84,31 @@ static int to_timeval(double seconds, const char *fn, const char *what,
   return 0;
 }
 
+#if defined(__linux__)
+/* Linux keeps a timer's expiry as its clock's reading plus the time, in
+   signed 64-bit nanoseconds (about 292 years): the clock is the monotonic
+   one for ITIMER_REAL and the process's CPU time for the others. A time
+   that does not fit then overflows (a CPU-time timer reads back negative)
+   or is cut. The limit is what is left of the range now, less a second for
+   the system's tick and for the time between this check and the call. */
+static int check_kernel_range(int which, const struct timeval *tv,
+                              double seconds, const char *fn,
+                              const char *what) {
+  struct timespec now;
+  int64_t now_ns = 0, max_sec;
+  clockid_t clock =
+      which == SIGPORT_ITIMER_REAL ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID;
+  if (clock_gettime(clock, &now) == 0 && now.tv_sec >= 0)
+    now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+  max_sec = (INT64_MAX - now_ns) / 1000000000 - 1;
+  if ((int64_t)tv->tv_sec < max_sec) return 0;
+  return sp__fail(SIGPORT_EVALUE,
+                  "%s: %s %.17g too large for the system (it must be "
+                  "below %lld s now)",
+                  fn, what, seconds, (long long)max_sec);
+}
+#endif
+
 static double from_timeval(const struct timeval *tv) {
   return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
@@ -99,6 +125,11 @@ int sigport_setitimer(int which, double seconds, double interval,
   int rc = check_which(which, fn);
   if (rc == 0) rc = to_timeval(seconds, fn, "time", &nv.it_value);
   if (rc == 0) rc = to_timeval(interval, fn, "interval", &nv.it_interval);
+#if defined(__linux__)
+  if (rc == 0) rc = check_kernel_range(which, &nv.it_value, seconds, fn, "time");
+  if (rc == 0)
+    rc = check_kernel_range(which, &nv.it_interval, interval, fn, "interval");
+#endif
   if (rc != 0) return rc;
   if (setitimer(native_which(which), &nv, &ov) != 0)
     return sp__fail_os(SIGPORT_EITIMER, errno, "%s(%d, %g, %g)", fn, which,

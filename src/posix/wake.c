@@ -26,17 +26,20 @@ static int set_flags(int fd) {
   return 0;
 }
 
-int sp__posix_wake_open(void) {
+int sp__posix_wake_open(const char *fn) {
   int fds[2];
-  if (pipe(fds) != 0) return sp__fail_os(SIGPORT_EOS, errno, "pipe");
+  if (pipe(fds) != 0)
+    return sp__fail_os(SIGPORT_EOS, errno, "%s: the wake pipe: pipe", fn);
   if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
     int err = errno;
     close(fds[0]);
     close(fds[1]);
-    return sp__fail_os(SIGPORT_EOS, err, "fcntl");
+    return sp__fail_os(SIGPORT_EOS, err, "%s: the wake pipe: fcntl", fn);
   }
   atomic_store_explicit(&wake_rd, fds[0], SP_RELAXED);
-  atomic_store_explicit(&wake_wr, fds[1], SP_RELEASE);
+  /* seq_cst: sigport_pause() then looks at the pending flag, and a trip
+     that set the flag before this store sees the pipe or is seen. */
+  atomic_store_explicit(&wake_wr, fds[1], SP_SEQ_CST);
   return 0;
 }
 
@@ -48,11 +51,12 @@ void sp__posix_wake_close(void) {
 }
 
 void sp__backend_pause_wake(void) {
-  int wr = atomic_load_explicit(&wake_wr, SP_ACQUIRE);
+  int wr = atomic_load_explicit(&wake_wr, SP_SEQ_CST);
   if (wr >= 0) {
     char byte = 0;
-    /* A full pipe already holds a wakeup; nothing is lost. */
-    ssize_t n = write(wr, &byte, 1);
+    /* A full pipe already holds a wakeup; nothing is lost. Its reader is
+       sigport's own, so it never raises SIGPIPE. */
+    ssize_t n = sp__posix_write(wr, &byte, 1);
     (void)n;
   }
 }
@@ -61,6 +65,12 @@ int sp__backend_pause_wait(void) {
   struct pollfd p;
   char buf[64];
   p.fd = atomic_load_explicit(&wake_rd, SP_RELAXED);
+  if (p.fd < 0) {
+    /* A fork() child could not make its pipe (no fd left, say): made now,
+       or the failure is this call's. The caller looks at the pending flag
+       again before it waits on the new pipe. */
+    return sp__posix_wake_open("sigport_pause");
+  }
   p.events = POLLIN;
   p.revents = 0;
   if (poll(&p, 1, -1) < 0 && errno != EINTR)
@@ -70,11 +80,33 @@ int sp__backend_pause_wait(void) {
   return 0;
 }
 
+/* The wakeup fd when it is a socket, else -1: set by the check before the
+   fd is, so the trip sends to a socket and writes to anything else. */
+static sp_atomic_int wakeup_socket = -1;
+
 int sp__backend_wakeup_write(sigport_socket_t fd, int signum, int *full) {
   unsigned char byte = (unsigned char)signum;
-  if (write(fd, &byte, 1) == 1) return 0;
-  *full = errno == EAGAIN || errno == EWOULDBLOCK;
-  return errno;
+  int err, pipe_pending;
+#if defined(MSG_NOSIGNAL)
+  if (fd == atomic_load_explicit(&wakeup_socket, SP_RELAXED)) {
+    if (sp__posix_send(fd, &byte, 1) == 1) return 0;
+    err = errno;
+    /* ENOTSOCK: the fd changed under this trip; written below. */
+    if (err != ENOTSOCK) {
+      *full = err == EAGAIN || err == EWOULDBLOCK;
+      return err;
+    }
+  }
+#endif
+  /* A pipe whose reader is gone makes a SIGPIPE (blocked in the trip) as
+     it fails with EPIPE: that one is taken back below, and one that was
+     pending before is left alone. */
+  pipe_pending = sp__posix_sigpipe_pending();
+  if (sp__posix_write(fd, &byte, 1) == 1) return 0;
+  err = errno;
+  if (err == EPIPE && !pipe_pending) sp__posix_take_sigpipe();
+  *full = err == EAGAIN || err == EWOULDBLOCK;
+  return err;
 }
 
 int sp__backend_check_wakeup_fd(sigport_socket_t fd) {
@@ -94,6 +126,8 @@ int sp__backend_check_wakeup_fd(sigport_socket_t fd) {
                     "sigport_set_wakeup_fd: the fd %d must be in "
                     "non-blocking mode",
                     fd);
+  atomic_store_explicit(&wakeup_socket, S_ISSOCK(st.st_mode) ? fd : -1,
+                        SP_RELAXED);
   return 0;
 }
 

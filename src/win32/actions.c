@@ -159,7 +159,7 @@ int sp__backend_set_disposition(int signum, int disp) {
    main thread's (see "Per-thread actions" above). */
 static int elsewhere_per_thread(int signum) {
   return is_fault_signal(signum) && sp__initialised() &&
-         !sp__backend_is_main_thread();
+         !sp__is_main_thread();
 }
 
 int sp__backend_get_disposition(int signum) {

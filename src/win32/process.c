@@ -6,18 +6,6 @@
 
 #include "win32.h"
 
-/* The main thread's id; 0 (no thread has it) before sigport_init(). */
-static sp_atomic_ulong main_thread;
-
-void sp__backend_set_main_thread(void) {
-  atomic_store_explicit(&main_thread, GetCurrentThreadId(), SP_RELEASE);
-}
-
-int sp__backend_is_main_thread(void) {
-  return atomic_load_explicit(&main_thread, SP_ACQUIRE) ==
-         GetCurrentThreadId();
-}
-
 sigport_thread_t sigport_thread_self(void) { return GetCurrentThreadId(); }
 
 int sigport_thread_equal(sigport_thread_t a, sigport_thread_t b) {
@@ -50,7 +38,7 @@ void sigport_exit_by_signal(int signum) {
      with STATUS_CONTROL_C_EXIT, and the C runtime's default action for the
      other signals with 3. _exit() runs no atexit handler. */
   if (!sp__backend_is_valid(signum))
-    _exit(signum >= -128 && signum < 128 ? 128 + signum : 255);
+    _exit(sp__exit_status_of_invalid(signum));
   if (signum == SIGPORT_SIGINT || signum == SIGPORT_SIGBREAK)
     _exit((int)SP_WIN32_CONTROL_C_EXIT);
   _exit(3);
