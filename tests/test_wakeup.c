@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -230,6 +234,149 @@ START_TEST(test_closed_fd_reported) {
 }
 END_TEST
 
+/* A wakeup fd whose other end is gone: the trip's write fails with EPIPE.
+   SIGPIPE keeps its default action, which would end the process; the
+   failure must be counted and reported, and the process live. */
+struct broken_case {
+  int use_pipe;        /* a pipe instead of sigport_socketpair() */
+  int handle_sigpipe;  /* SIGPIPE has a sigport handler too */
+  struct sp_counter usr1, pipe;
+};
+
+/* Whether SIGPIPE is pending for this thread or the process. */
+static int sigpipe_pending(void) {
+  sigset_t pending;
+  ck_assert_int_eq(sigpending(&pending), 0);
+  return sigismember(&pending, SIGPIPE) == 1;
+}
+
+static void send_to_broken(void *arg) {
+  struct broken_case *bc = arg;
+  struct sigaction dfl;
+  int fds[2];
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  ck_assert_int_eq(sigaction(SIGPIPE, &dfl, NULL), 0);
+  if (bc->use_pipe) {
+    ck_assert_int_eq(pipe(fds), 0);
+    ck_assert_int_eq(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
+  } else {
+    SP_ASSERT_OK(sigport_socketpair(fds));
+  }
+  SP_ASSERT_OK(sigport_set_wakeup_fd(fds[1], 0, NULL));
+  SP_ASSERT_OK(sigport_signal(SIGUSR1, sp_count_handler, &bc->usr1, NULL));
+  if (bc->handle_sigpipe)
+    SP_ASSERT_OK(sigport_signal(SIGPIPE, sp_count_handler, &bc->pipe, NULL));
+  close(fds[0]);
+  ck_assert_int_eq(sigport_raise(SIGUSR1), 0);
+  ck_assert_int_eq(sigport_raise(SIGUSR1), 0);
+  ck_assert_int_eq(sigpipe_pending(), 0);
+  ck_assert_int_eq(sigport_dispatch(), 0);
+  SP_ASSERT_OK(sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL));
+  close(fds[1]);
+}
+
+static void assert_broken_reported(struct broken_case *bc) {
+  char err[512];
+  capture_stderr(send_to_broken, bc, err, sizeof err);
+  ck_assert_int_eq(bc->usr1.calls, 2);
+  ck_assert_int_eq(bc->pipe.calls, 0);
+  ck_assert_msg(strstr(err, "sigport: could not write to the wakeup fd: ") !=
+                        NULL &&
+                    strstr(err, strerror(EPIPE)) != NULL,
+                "stderr was '%s'", err);
+}
+
+START_TEST(test_broken_socket_no_sigpipe) {
+  struct broken_case bc;
+  memset(&bc, 0, sizeof bc);
+  assert_broken_reported(&bc);
+}
+END_TEST
+
+START_TEST(test_broken_pipe_no_sigpipe) {
+  struct broken_case bc;
+  memset(&bc, 0, sizeof bc);
+  bc.use_pipe = 1;
+  assert_broken_reported(&bc);
+}
+END_TEST
+
+/* With a sigport handler on SIGPIPE, the write's SIGPIPE is not a
+   delivery: taken back, it neither runs the handler nor trips again. */
+START_TEST(test_broken_pipe_handled_sigpipe) {
+  struct broken_case bc;
+  memset(&bc, 0, sizeof bc);
+  bc.use_pipe = 1;
+  bc.handle_sigpipe = 1;
+  assert_broken_reported(&bc);
+}
+END_TEST
+
+/* A SIGPIPE that was pending before the trip wrote stays pending, with
+   its own siginfo, whether it was sent to the process or to this thread,
+   and the one the write made is taken back: exactly
+   one is left. */
+static void keeps_pending_sigpipe(int to_thread) {
+  struct sp_counter c = {0};
+  struct timespec zero = {0, 0};
+  siginfo_t si;
+  sigset_t set, old;
+  int fds[2];
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, &set, &old), 0);
+  ck_assert_int_eq(pipe(fds), 0);
+  ck_assert_int_eq(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
+  SP_ASSERT_OK(sigport_set_wakeup_fd(fds[1], 0, NULL));
+  SP_ASSERT_OK(sigport_signal(SIGUSR1, sp_count_handler, &c, NULL));
+  close(fds[0]);
+#if defined(__linux__)
+  if (to_thread) {
+    /* pthread_sigqueue() to this thread, by its system call. */
+    memset(&si, 0, sizeof si);
+    si.si_signo = SIGPIPE;
+    si.si_code = SI_QUEUE;
+    si.si_pid = getpid();
+    si.si_uid = getuid();
+    si.si_value.sival_int = 41;
+    ck_assert_int_eq(syscall(SYS_rt_tgsigqueueinfo, (long)getpid(),
+                             (long)syscall(SYS_gettid), SIGPIPE, &si),
+                     0);
+  } else
+#endif
+  {
+    (void)to_thread;
+    ck_assert_int_eq(
+        sigqueue(getpid(), SIGPIPE, (union sigval){.sival_int = 41}), 0);
+  }
+  ck_assert_int_eq(sigpipe_pending(), 1);
+  ck_assert_int_eq(sigport_raise(SIGUSR1), 0);
+  ck_assert_int_eq(sigport_raise(SIGUSR1), 0);
+  ck_assert_int_eq(c.calls, 2);
+  memset(&si, 0, sizeof si);
+  ck_assert_int_eq(sigtimedwait(&set, &si, &zero), SIGPIPE);
+  ck_assert_int_eq(si.si_code, SI_QUEUE);
+  ck_assert_int_eq(si.si_value.sival_int, 41);
+  ck_assert_int_eq(si.si_pid, getpid());
+  ck_assert_int_eq(sigpipe_pending(), 0);
+  SP_ASSERT_OK(sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL));
+  close(fds[1]);
+  ck_assert_int_eq(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
+}
+
+START_TEST(test_broken_pipe_keeps_process_sigpipe) {
+  keeps_pending_sigpipe(0);
+}
+END_TEST
+
+#if defined(__linux__)
+START_TEST(test_broken_pipe_keeps_thread_sigpipe) {
+  keeps_pending_sigpipe(1);
+}
+END_TEST
+#endif
+
 START_TEST(test_bad_fds) {
   int fds[2], pair[2];
   char expect[80];
@@ -359,6 +506,13 @@ Suite *sp_suite_wakeup(void) {
   tcase_add_test(tc, test_full_buffer_loses_nothing_and_warns);
   tcase_add_test(tc, test_full_buffer_no_warn);
   tcase_add_test(tc, test_closed_fd_reported);
+  tcase_add_test(tc, test_broken_socket_no_sigpipe);
+  tcase_add_test(tc, test_broken_pipe_no_sigpipe);
+  tcase_add_test(tc, test_broken_pipe_handled_sigpipe);
+  tcase_add_test(tc, test_broken_pipe_keeps_process_sigpipe);
+#if defined(__linux__)
+  tcase_add_test(tc, test_broken_pipe_keeps_thread_sigpipe);
+#endif
   tcase_add_test(tc, test_bad_fds);
   tcase_add_test(tc, test_wrong_thread);
   tcase_add_test(tc, test_fork_with_pending);

@@ -50,11 +50,11 @@ ssize_t sp__posix_send(int fd, const void *buf, size_t n);
    with errno (EAGAIN when the time ran out, EINTR). ns < 0 waits without a
    limit. Not a cancellation point on Linux; the waits make it one. */
 int sp__posix_sigtimedwait(const sigset_t *set, siginfo_t *si, int64_t ns);
-/* Whether SIGPIPE is pending for the calling thread or the process. */
-int sp__posix_sigpipe_pending(void);
-/* Takes the SIGPIPE that a write to a pipe without a reader just made in
-   this thread, which must have SIGPIPE blocked. errno is kept. */
-void sp__posix_take_sigpipe(void);
+/* write() that raises no SIGPIPE: where the reader is gone it fails with
+   EPIPE, and the SIGPIPE the system made is taken back (one pending
+   before stays pending). The calling thread must have SIGPIPE blocked, as
+   it is in the trip. */
+ssize_t sp__posix_write_nosigpipe(int fd, const void *buf, size_t n);
 /* Every signal, the C library's reserved ones included (Linux), for the
    trip's sa_mask. */
 void sp__posix_fill_trip_mask(sigset_t *set);

@@ -145,22 +145,60 @@ int sp__posix_sigtimedwait(const sigset_t *set, siginfo_t *si, int64_t ns) {
 
 #endif /* __linux__ */
 
-int sp__posix_sigpipe_pending(void) {
+static int sigpipe_pending(void) {
   sigset_t pending;
   return sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
 }
 
-void sp__posix_take_sigpipe(void) {
+/* Takes one pending SIGPIPE; 1 with *si filled if there was one. Every
+   signal is blocked in the trip, so it waits for nothing. */
+static int take_sigpipe(siginfo_t *si) {
   sigset_t set;
-  siginfo_t si;
-  int saved = errno;
   sigemptyset(&set);
   sigaddset(&set, SIGPIPE);
-  /* Zero time: it was made by the write just before, and every signal is
-     blocked in the trip, so it is pending in this thread. */
-  if (sp__posix_sigpipe_pending()) (void)sp__posix_sigtimedwait(&set, &si, 0);
-  errno = saved;
+  memset(si, 0, sizeof *si);
+  if (!sigpipe_pending()) return 0;
+  return sp__posix_sigtimedwait(&set, si, 0) == SIGPIPE;
 }
+
+#if defined(__linux__)
+/*
+ * The write's SIGPIPE goes to this thread's own queue, where a standard
+ * signal that is already pending absorbs a second one. rt_sigtimedwait
+ * takes from that queue first. So the SIGPIPE taken is the write's, with
+ * the siginfo the kernel gives it (SI_USER, this process, this user), or
+ * an earlier one of this thread that absorbed it: that one is put back,
+ * with its own siginfo. A SIGPIPE pending for the process stays pending.
+ * No check before the write, so a write that succeeds costs nothing more.
+ */
+ssize_t sp__posix_write_nosigpipe(int fd, const void *buf, size_t n) {
+  siginfo_t si;
+  ssize_t rc = sp__posix_write(fd, buf, n);
+  int err;
+  if (rc >= 0 || errno != EPIPE) return rc;
+  err = errno;
+  if (take_sigpipe(&si) &&
+      !(si.si_code == SI_USER && si.si_pid == getpid() &&
+        si.si_uid == getuid()))
+    (void)syscall(SYS_rt_tgsigqueueinfo, (long)getpid(),
+                  (long)syscall(SYS_gettid), SIGPIPE, &si);
+  errno = err;
+  return rc;
+}
+#else
+/* Elsewhere a SIGPIPE pending before the write, which the write's merges
+   with, is left alone; otherwise the write's is taken. */
+ssize_t sp__posix_write_nosigpipe(int fd, const void *buf, size_t n) {
+  siginfo_t si;
+  int before = sigpipe_pending(), err;
+  ssize_t rc = sp__posix_write(fd, buf, n);
+  if (rc >= 0 || errno != EPIPE) return rc;
+  err = errno;
+  if (!before) (void)take_sigpipe(&si);
+  errno = err;
+  return rc;
+}
+#endif
 
 void sp__posix_fill_trip_mask(sigset_t *set) {
   int s;

@@ -86,7 +86,7 @@ static sp_atomic_int wakeup_socket = -1;
 
 int sp__backend_wakeup_write(sigport_socket_t fd, int signum, int *full) {
   unsigned char byte = (unsigned char)signum;
-  int err, pipe_pending;
+  int err;
 #if defined(MSG_NOSIGNAL)
   if (fd == atomic_load_explicit(&wakeup_socket, SP_RELAXED)) {
     if (sp__posix_send(fd, &byte, 1) == 1) return 0;
@@ -98,13 +98,10 @@ int sp__backend_wakeup_write(sigport_socket_t fd, int signum, int *full) {
     }
   }
 #endif
-  /* A pipe whose reader is gone makes a SIGPIPE (blocked in the trip) as
-     it fails with EPIPE: that one is taken back below, and one that was
-     pending before is left alone. */
-  pipe_pending = sp__posix_sigpipe_pending();
-  if (sp__posix_write(fd, &byte, 1) == 1) return 0;
+  /* A pipe whose reader is gone fails with EPIPE, and the SIGPIPE it
+     made is taken back. */
+  if (sp__posix_write_nosigpipe(fd, &byte, 1) == 1) return 0;
   err = errno;
-  if (err == EPIPE && !pipe_pending) sp__posix_take_sigpipe();
   *full = err == EAGAIN || err == EWOULDBLOCK;
   return err;
 }
