@@ -8,8 +8,15 @@
 #if defined(_WIN32)
 #include <windows.h>
 #else
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
+#endif
+#if defined(__linux__)
+#include <sys/syscall.h>
 #endif
 
 int sp_test_under_valgrind(void) {
@@ -71,6 +78,30 @@ void sp_drain_blocked(void) {
     if (sigpending(&pending) != 0) return;
     for (s = 1; s < SIGPORT_NSIG; s++) any |= sigismember(&pending, s) == 1;
     if (any && sigtimedwait(&pending, NULL, &zero) < 0) return;
+  }
+}
+#endif
+
+#if defined(__linux__)
+long sp_thread_id(void) { return (long)syscall(SYS_gettid); }
+
+void sp_wait_until_asleep(long tid) {
+  char path[64], buf[256];
+  snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
+  for (;;) {
+    int fd = open(path, O_RDONLY);
+    ssize_t n;
+    const char *state;
+    ck_assert_int_ge(fd, 0);
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    ck_assert_int_gt(n, 0);
+    buf[n] = '\0';
+    /* "tid (name) S ...": the state follows the last ')'. */
+    state = strrchr(buf, ')');
+    ck_assert_ptr_nonnull(state);
+    if (state[1] == ' ' && state[2] == 'S') return;
+    sched_yield();
   }
 }
 #endif

@@ -43,6 +43,14 @@ int sp_order_handler(int signum, const sigport_siginfo_t *info, void *arg);
 void sp_drain_blocked(void);
 #endif
 
+#if defined(__linux__)
+/* The calling thread's kernel id. */
+long sp_thread_id(void);
+/* Waits until thread tid of this process sleeps in the kernel (state S in
+   /proc), so that what comes next finds it asleep. */
+void sp_wait_until_asleep(long tid);
+#endif
+
 /* Milliseconds on a monotonic clock. */
 double sp_now_ms(void);
 /* Sleeps for ms milliseconds. */

@@ -34,7 +34,9 @@
   X(masks)           \
   X(waits)           \
   X(send)            \
-  X(reliability)
+  X(reliability)     \
+  X(cancel)          \
+  X(dispatch)
 #define SP_CHILDREN(C) C(process)
 #endif
 

@@ -174,6 +174,78 @@ START_TEST(test_thread_identity) {
 }
 END_TEST
 
+#if defined(__linux__)
+/* The fork() child's pause wake pipe cannot be made: no fd is left. The
+   child's next sigport_pause() reports it instead of waiting on nothing
+   for ever, and makes the pipe once fds are free again. */
+struct wake_later {
+  long tid;
+};
+
+static void *kill_once_asleep(void *arg) {
+  struct wake_later *w = arg;
+  sp_wait_until_asleep(w->tid);
+  kill(getpid(), SIGUSR1);
+  return NULL;
+}
+
+static int child_without_fds(const struct rlimit *old) {
+  struct sp_counter c = {0};
+  struct wake_later w;
+  pthread_t t;
+  int rc;
+  /* A pause that never returns ends the child with SIGALRM. */
+  signal(SIGALRM, SIG_DFL);
+  alarm(20);
+  if (sigport_pause() != SIGPORT_EOS) return 10;
+  if (sigport_last_oserror() != EMFILE) return 11;
+  if (strstr(sigport_last_error(), "sigport_pause") == NULL) return 12;
+  /* Fds again, for the pipe and for the other thread's look at /proc. */
+  if (setrlimit(RLIMIT_NOFILE, old) != 0) return 13;
+  if (sigport_signal(SIGUSR1, sp_count_handler, &c, NULL) != 0) return 14;
+  w.tid = sp_thread_id();
+  rc = pthread_create(&t, NULL, kill_once_asleep, &w);
+  if (rc != 0) return 15;
+  rc = sigport_pause();
+  pthread_join(t, NULL);
+  if (rc != 0) return 16;
+  return c.calls == 1 ? 0 : 17;
+}
+
+/* The lowest free fd. */
+static int lowest_free_fd(void) {
+  int fd = dup(0);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  return fd;
+}
+
+START_TEST(test_fork_without_fds_reported_by_pause) {
+  struct rlimit old, low;
+  int first, status;
+  pid_t child;
+  first = lowest_free_fd();
+  /* The wake pipe takes the lowest free fds. */
+  ck_assert_int_eq(sigport_init(0), 0);
+  ck_assert_int_gt(lowest_free_fd(), first + 1);
+  /* Every fd below `first` is in use, and none at or above it may be
+     made: the child, which closes the parent's pipe, cannot make its
+     own. */
+  ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+  low = old;
+  low.rlim_cur = (rlim_t)first;
+  ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+  child = fork();
+  ck_assert_int_ge(child, 0);
+  if (child == 0) _exit(child_without_fds(&old));
+  ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+  ck_assert_int_eq(waitpid(child, &status, 0), child);
+  assert_exited(status, 0);
+  sigport_shutdown();
+}
+END_TEST
+#endif
+
 Suite *sp_suite_process(void) {
   Suite *s = suite_create("process");
   TCase *tc = tcase_create("process");
@@ -184,6 +256,9 @@ Suite *sp_suite_process(void) {
   tcase_add_test(tc, test_kill_errors);
   tcase_add_test(tc, test_kill_other_process);
   tcase_add_test(tc, test_thread_identity);
+#if defined(__linux__)
+  tcase_add_test(tc, test_fork_without_fds_reported_by_pause);
+#endif
   suite_add_tcase(s, tc);
   return s;
 }
