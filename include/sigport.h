@@ -23,7 +23,13 @@
  * - The main thread is the thread that called sigport_init() (in a fork()
  *   child, the thread that forked). Setting handlers, setting the wakeup fd,
  *   dispatching and pausing work only there; elsewhere they fail with
- *   SIGPORT_EVALUE.
+ *   SIGPORT_EVALUE. The main thread is marked in its own thread-local
+ *   storage, not by its pthread_t or thread id, which the system gives to a
+ *   new thread once the old one has exited: if the main thread exits
+ *   without sigport_shutdown(), no thread is the main thread any more, and
+ *   every such call (sigport_init() and sigport_shutdown() too) fails or
+ *   does nothing for the rest of the process. Handlers stay installed and
+ *   deliveries are still counted. Shut down before the main thread exits.
  * - Pointers: an input pointer and an out-parameter that is the call's only
  *   result must not be NULL (SIGPORT_EVALUE). The optional out-parameters
  *   `previous`, `old` and `info` may be NULL.
@@ -33,6 +39,15 @@
  * sigport_pthread_sigmask() when it unblocks, sigport_pause() and the sigwait
  * family. On the main thread they run pending handlers before they return,
  * and return a handler's non-zero result.
+ *
+ * Cancellation and SIGPIPE: the trip reaches no cancellation point and
+ * raises no SIGPIPE. While it runs every signal is blocked, on Linux the C
+ * library's reserved ones too (its cancellation signal among them), so an
+ * asynchronous pthread_cancel() cannot stop it half way. On Linux it writes
+ * with the raw write system call, which is no cancellation point; elsewhere
+ * write() is one, so there a thread with a deferred cancellation pending
+ * should keep the signals sigport handles blocked. The sigwait family, on
+ * the other hand, is a cancellation point, as POSIX requires.
  *
  * fork(): sigport registers pthread_atfork() handlers. The child starts with
  * nothing pending, the forking thread as its main thread, fresh internal
@@ -351,7 +366,14 @@ typedef struct sigport_siginfo {
 
 /* A handler. It runs on the main thread, from dispatch, never in signal
    context, so it may call anything, any sigport function included. `info`
-   describes the last of the `info->count` deliveries it handles. Return 0
+   describes the last of the `info->count` deliveries it handles. The count
+   is always exact; the siginfo may be an earlier delivery's: a trip that
+   finds the siginfo slot in use by another thread's trip records nothing,
+   and dispatch waits only a bounded time for a trip that is stopped in the
+   middle of writing it (a writer preempted by a dispatching thread of
+   higher priority on the same processor, under SCHED_FIFO say), then
+   reports the siginfo it last read whole for that signal (all zero if
+   none). Return 0
    to go on, or a non-zero value (SIGPORT_EKEYBOARDINTERRUPT, or an
    application code at or below SIGPORT_EUSER) to stop dispatch: that value
    is what the dispatching call returns. */
@@ -461,6 +483,9 @@ SIGPORT_EXTERN int sigport_dispatch(void);
    already pending. It sleeps on an internal wake object (a pipe on POSIX,
    an event on Windows), never in pause(), so a signal delivered to another
    thread still wakes it. Signals without a sigport handler do not wake it.
+   In a fork() child whose wake pipe could not be made (no fd left), the
+   first sigport_pause() makes it, and fails with SIGPORT_EOS (EMFILE,
+   ...) while it cannot.
    Errors: SIGPORT_EVALUE when not on the main thread or not initialised;
    SIGPORT_EOS if waiting failed. All platforms. */
 SIGPORT_EXTERN int sigport_pause(void);
@@ -562,6 +587,13 @@ SIGPORT_EXTERN int sigport_sigrtmax(void);
    POSIX: any non-blocking fd (a pipe or a socket). Windows: a socket handle,
    which the caller must have made non-blocking (Windows cannot tell; those
    of sigport_socketpair() are).
+   A failed write (a full buffer, a closed fd, a reader that is gone) is
+   counted and reported by the next dispatch, as above. It never raises
+   SIGPIPE, whatever SIGPIPE's disposition: a socket is written with
+   send(MSG_NOSIGNAL | MSG_DONTWAIT) where the system has MSG_NOSIGNAL, and
+   the SIGPIPE that a write to a pipe without a reader makes is taken back
+   before the raw handler returns (one that was pending before stays
+   pending, with its own siginfo).
    Errors: SIGPORT_EVALUE for unknown flags, a blocking fd ("the fd 5 must be
    in non-blocking mode"), a Windows handle that is not a socket, a call
    off the main thread or before sigport_init(); SIGPORT_EOS (EBADF) for a
@@ -664,7 +696,15 @@ SIGPORT_EXTERN int sigport_sigpending(sigport_sigset_t *out);
    outside the set that comes as the wait returns a signal stays pending for
    the next dispatch. The info they return describes one delivery (count 1):
    signo, code, errnum, pid, uid and value, status for SIGCHLD, band for
-   SIGPOLL, addr for the fault signals and SIGTRAP.
+   SIGPOLL, addr for the fault signals and SIGTRAP. Its code is what the C
+   library's own sigwaitinfo() reports for the same delivery: glibc reports
+   the SI_TKILL of raise() and pthread_kill() as SI_USER, as Python shows;
+   musl leaves it SI_TKILL.
+   All three are cancellation points, as POSIX requires: a pthread_cancel()
+   of the waiting thread ends the wait (on Linux the system call is made
+   with asynchronous cancellation enabled around it). On 32-bit Linux a
+   kernel older than 5.1, which lacks the 64-bit time call, is waited on
+   with the old one.
    Errors of all three: SIGPORT_EVALUE for set NULL, a member outside [1;
    SIGPORT_NSIG - 1], or a set with no signal that can be waited for
    ("empty signal set"; SIGKILL and SIGSTOP cannot be). */
@@ -748,9 +788,10 @@ SIGPORT_EXTERN int sigport_pidfd_send_signal(int pidfd, int signum,
 
 /* flag 0: system calls interrupted by signum are restarted after its
    handler; flag 1: they fail with EINTR (the default, unless
-   SIGPORT_INIT_RESTART). The current disposition changes at once, and
-   the choice is kept for the signal until the next first sigport_init():
-   a handler installed later with sigport_signal() keeps it.
+   SIGPORT_INIT_RESTART). The current disposition changes at once. As in
+   Python, installing a handler with sigport_signal() resets the choice to
+   the default (interruptible, or restarted under SIGPORT_INIT_RESTART): it
+   implicitly calls sigport_siginterrupt(signum, 1).
    Errors: SIGPORT_EVALUE for signum out of range; SIGPORT_EOS (EINVAL)
    for SIGKILL, SIGSTOP and the C library's reserved signals, as the system
    says. Windows: SIGPORT_ENOTAVAIL. */
