@@ -49,8 +49,10 @@ int sp__trip(int signum, const struct sp_record *rec) {
 
   record(&sig->slot, rec);
   atomic_fetch_add_explicit(&sig->count, 1, SP_RELEASE);
+  /* seq_cst, as the flag: dispatch clears the flag and then looks at the
+     bits, and must see the bit of every trip whose flag it cleared. */
   atomic_fetch_or_explicit(&sp__state.bits[SP_WORD_OF(signum)],
-                           SP_BIT_OF(signum), SP_RELEASE);
+                           SP_BIT_OF(signum), SP_SEQ_CST);
   atomic_store_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
 
   fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
