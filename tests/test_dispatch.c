@@ -78,6 +78,7 @@ END_TEST
    whole for the signal. */
 static void queue_usr1(int value) {
   union sigval v;
+  memset(&v, 0, sizeof v);
   v.sival_int = value;
   ck_assert_int_eq(sigqueue(getpid(), SIGUSR1, v), 0);
 }

@@ -346,9 +346,11 @@ static void keeps_pending_sigpipe(int to_thread) {
   } else
 #endif
   {
+    union sigval v;
     (void)to_thread;
-    ck_assert_int_eq(
-        sigqueue(getpid(), SIGPIPE, (union sigval){.sival_int = 41}), 0);
+    memset(&v, 0, sizeof v);
+    v.sival_int = 41;
+    ck_assert_int_eq(sigqueue(getpid(), SIGPIPE, v), 0);
   }
   ck_assert_int_eq(sigpipe_pending(), 1);
   ck_assert_int_eq(sigport_raise(SIGUSR1), 0);

@@ -82,6 +82,7 @@ int main(void) {
   CHECK(sigport_pthread_sigmask(SIGPORT_SIG_BLOCK, &set, NULL) == 0);
 
   /* sigtimedwait with a time: one try of the new call, then the old. */
+  memset(&v, 0, sizeof v);
   v.sival_int = 1234;
   CHECK(sigqueue(getpid(), SIGUSR1, v) == 0);
   memset(&info, 0, sizeof info);
