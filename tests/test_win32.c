@@ -66,6 +66,23 @@ static unsigned __stdcall watchdog(void *arg) {
   _exit(97);
 }
 
+/* The console thread that called first_ctrl_handler(), and an event set
+   once it has. */
+static HANDLE ctrl_thread;
+static HANDLE ctrl_seen;
+
+/* Registered after sigport's handler, so that the system calls it first:
+   it keeps a handle to the console thread and passes the event on. */
+static BOOL WINAPI first_ctrl_handler(DWORD event) {
+  (void)event;
+  if (ctrl_thread == NULL)
+    (void)DuplicateHandle(GetCurrentProcess(), GetCurrentThread(),
+                          GetCurrentProcess(), &ctrl_thread, SYNCHRONIZE,
+                          FALSE, 0);
+  (void)SetEvent(ctrl_seen);
+  return FALSE;
+}
+
 /* A real console event in a console of the child's own:
    ctrl EVENT MODE, EVENT 0 (CTRL_C) or 1 (CTRL_BREAK), MODE handler, dfl
    or ign. */
@@ -77,6 +94,10 @@ static int child_ctrl(int event, const char *mode) {
   (void)FreeConsole();
   if (!AllocConsole()) return 20;
   if (sigport_init(0) != 0) return 21;
+  ctrl_seen = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (ctrl_seen == NULL ||
+      !SetConsoleCtrlHandler(first_ctrl_handler, TRUE))
+    return 30;
   if (strcmp(mode, "handler") == 0 &&
       sigport_signal(signum, sp_count_handler, &c, NULL) != 0)
     return 22;
@@ -92,11 +113,19 @@ static int child_ctrl(int event, const char *mode) {
     if (c.last.signo != signum) return 26;
     if (c.last.code != event) return 27;
   } else {
-    Sleep(500);
-    /* Under SIG_DFL the system's default handler has ended the process. */
+    /* The console thread calls the handlers one after the other, the
+       system's default last. Once it has ended, all that were called have
+       returned: under SIG_DFL the default has ended the process before
+       that. */
+    if (WaitForSingleObject(ctrl_seen, INFINITE) != WAIT_OBJECT_0 ||
+        ctrl_thread == NULL)
+      return 31;
+    if (WaitForSingleObject(ctrl_thread, INFINITE) != WAIT_OBJECT_0)
+      return 32;
     if (strcmp(mode, "dfl") == 0) return 28;
     if (sigport_pending()) return 29;
   }
+  (void)SetConsoleCtrlHandler(first_ctrl_handler, FALSE);
   sigport_shutdown();
   return 0;
 }
