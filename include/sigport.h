@@ -419,6 +419,13 @@ SIGPORT_EXTERN int sigport_signal(int signum, sigport_handler_fn fn, void *arg,
    argument, SIGPORT_SIG_DFL, SIGPORT_SIG_IGN, or SIGPORT_SIG_EXTERNAL for a
    handler installed outside sigport. It reads the disposition from the
    system, so it tells the truth about changes made behind sigport's back.
+   Windows: the C runtime cannot be read without racing sigport's own
+   handler, so while sigport holds a signal (from sigport_signal() until it
+   is given back or sigport shuts down) sigport's record is reported; a
+   handler installed over it with the C runtime's signal() is not seen,
+   and is replaced when sigport gives the signal back or shuts down. For
+   SIGINT and SIGBREAK, which come from the console, the record is all
+   there is.
    Works from any thread, initialised or not (then no sigport function is
    ever reported).
    Errors: SIGPORT_EVALUE for signum out of range or current NULL. All

@@ -2,7 +2,8 @@
  * test_win32.c: the Windows backend with real calls: the restricted set,
  * raises through the C runtime and through the console path, console
  * events (real Ctrl+C in a console of its own, the other events through
- * the console handler called from a thread), the wakeup socket, kill,
+ * the console handler called from a thread), reading and changing
+ * dispositions while another thread raises, the wakeup socket, kill,
  * the POSIX-only calls, bad input, and exit codes.
  *
  * Check runs without fork on Windows, so anything that ends or may crash
@@ -65,6 +66,23 @@ static unsigned __stdcall watchdog(void *arg) {
   _exit(97);
 }
 
+/* The console thread that called first_ctrl_handler(), and an event set
+   once it has. */
+static HANDLE ctrl_thread;
+static HANDLE ctrl_seen;
+
+/* Registered after sigport's handler, so that the system calls it first:
+   it keeps a handle to the console thread and passes the event on. */
+static BOOL WINAPI first_ctrl_handler(DWORD event) {
+  (void)event;
+  if (ctrl_thread == NULL)
+    (void)DuplicateHandle(GetCurrentProcess(), GetCurrentThread(),
+                          GetCurrentProcess(), &ctrl_thread, SYNCHRONIZE,
+                          FALSE, 0);
+  (void)SetEvent(ctrl_seen);
+  return FALSE;
+}
+
 /* A real console event in a console of the child's own:
    ctrl EVENT MODE, EVENT 0 (CTRL_C) or 1 (CTRL_BREAK), MODE handler, dfl
    or ign. */
@@ -76,6 +94,10 @@ static int child_ctrl(int event, const char *mode) {
   (void)FreeConsole();
   if (!AllocConsole()) return 20;
   if (sigport_init(0) != 0) return 21;
+  ctrl_seen = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (ctrl_seen == NULL ||
+      !SetConsoleCtrlHandler(first_ctrl_handler, TRUE))
+    return 30;
   if (strcmp(mode, "handler") == 0 &&
       sigport_signal(signum, sp_count_handler, &c, NULL) != 0)
     return 22;
@@ -91,11 +113,19 @@ static int child_ctrl(int event, const char *mode) {
     if (c.last.signo != signum) return 26;
     if (c.last.code != event) return 27;
   } else {
-    Sleep(500);
-    /* Under SIG_DFL the system's default handler has ended the process. */
+    /* The console thread calls the handlers one after the other, the
+       system's default last. Once it has ended, all that were called have
+       returned: under SIG_DFL the default has ended the process before
+       that. */
+    if (WaitForSingleObject(ctrl_seen, INFINITE) != WAIT_OBJECT_0 ||
+        ctrl_thread == NULL)
+      return 31;
+    if (WaitForSingleObject(ctrl_thread, INFINITE) != WAIT_OBJECT_0)
+      return 32;
     if (strcmp(mode, "dfl") == 0) return 28;
     if (sigport_pending()) return 29;
   }
+  (void)SetConsoleCtrlHandler(first_ctrl_handler, FALSE);
   sigport_shutdown();
   return 0;
 }
@@ -181,6 +211,138 @@ static int child_wakeup_warn(void) {
   return 0;
 }
 
+/* getsignal-race: one thread raises a handled SIGTERM over and over while
+   this, the main thread, asks sigport_getsignal() for it and dispatches.
+   The C runtime resets the signal to SIG_DFL before each call of the raw
+   handler, which installs itself again; getsignal must neither report nor
+   leave that SIG_DFL.
+
+   The raiser makes `phase` odd for the length of each raise. A getsignal
+   call that begins and ends under the same odd phase ran while that raise
+   was under way; the raises go on until RACE_OVERLAPS different raises
+   have had one, so the two loops have met that often however the threads
+   are scheduled.
+
+   Exit codes: 0 all well; 3 a raise met SIG_DFL (the runtime's default
+   action); 30 getsignal reported something other than the handler while
+   it was set; 31 deliveries lost; 32 the handler not reported at the end;
+   33 a last raise on this thread did not reach it. */
+#define RACE_OVERLAPS 5000
+
+struct race {
+  volatile LONG phase;
+  volatile LONG stop;
+  unsigned long raised;
+  int rc;
+};
+
+static unsigned __stdcall race_raiser(void *arg) {
+  struct race *r = arg;
+  while (InterlockedCompareExchange(&r->stop, 0, 0) == 0) {
+    int rc;
+    InterlockedIncrement(&r->phase);
+    rc = sigport_raise(SIGPORT_SIGTERM);
+    InterlockedIncrement(&r->phase);
+    if (rc != 0) r->rc = rc;
+    r->raised++;
+  }
+  return 0;
+}
+
+static int child_getsignal_race(void) {
+  static struct race r;
+  struct sp_counter c = {0};
+  sigport_handler_t cur;
+  unsigned long wrong = 0, looks = 0, overlaps = 0;
+  LONG last = 0;
+  HANDLE t;
+  if (sigport_init(0) != 0) return 21;
+  if (sigport_signal(SIGPORT_SIGTERM, sp_count_handler, &c, NULL) != 0)
+    return 22;
+  t = (HANDLE)_beginthreadex(NULL, 0, race_raiser, &r, 0, NULL);
+  if (t == NULL) return 23;
+  while (overlaps < RACE_OVERLAPS) {
+    LONG before = InterlockedCompareExchange(&r.phase, 0, 0), after;
+    if (sigport_getsignal(SIGPORT_SIGTERM, &cur) != 0) return 24;
+    after = InterlockedCompareExchange(&r.phase, 0, 0);
+    if (before == after && (before & 1) && before != last) {
+      overlaps++;
+      last = before;
+    }
+    if (cur.fn != sp_count_handler || cur.arg != &c) wrong++;
+    looks++;
+    if (sigport_dispatch() != 0) return 25;
+  }
+  InterlockedExchange(&r.stop, 1);
+  if (WaitForSingleObject(t, INFINITE) != WAIT_OBJECT_0) return 26;
+  CloseHandle(t);
+  if (r.rc != 0) return 27;
+  if (sigport_dispatch() != 0) return 25;
+  if (wrong != 0) {
+    fprintf(stderr, "getsignal-race: %lu of %lu answers were not the "
+            "handler\n", wrong, looks);
+    return 30;
+  }
+  if (c.total != r.raised) {
+    fprintf(stderr, "getsignal-race: %lu of %lu deliveries handled\n",
+            c.total, r.raised);
+    return 31;
+  }
+  if (sigport_getsignal(SIGPORT_SIGTERM, &cur) != 0 ||
+      cur.fn != sp_count_handler || cur.arg != &c)
+    return 32;
+  if (sigport_raise(SIGPORT_SIGTERM) != 0 || c.total != r.raised + 1)
+    return 33;
+  sigport_shutdown();
+  return 0;
+}
+
+/* signal-race: as getsignal-race, but this thread switches SIGTERM
+   between the handler and SIG_IGN with sigport_signal(), until
+   RACE_OVERLAPS raises have each seen a switch begin and end within them.
+   A delivery on its way to the raw handler must not put the raw handler
+   back over a SIG_IGN set meanwhile, nor the runtime's reset undo a
+   switch. It ends on the handler. Exit codes: 0 all well; 3 a raise met
+   SIG_DFL; 32 the handler not reported at the end; 33 a last raise on
+   this thread did not reach it exactly once. */
+static int child_signal_race(void) {
+  static struct race r;
+  struct sp_counter c = {0};
+  sigport_handler_t cur;
+  unsigned long overlaps = 0, before_last;
+  LONG last = 0;
+  HANDLE t;
+  int k = 0;
+  if (sigport_init(0) != 0) return 21;
+  if (sigport_signal(SIGPORT_SIGTERM, sp_count_handler, &c, NULL) != 0)
+    return 22;
+  t = (HANDLE)_beginthreadex(NULL, 0, race_raiser, &r, 0, NULL);
+  if (t == NULL) return 23;
+  while (overlaps < RACE_OVERLAPS || k % 2 == 1) {
+    LONG before = InterlockedCompareExchange(&r.phase, 0, 0), after;
+    sigport_handler_fn fn = k++ % 2 == 0 ? SIGPORT_SIG_IGN : sp_count_handler;
+    if (sigport_signal(SIGPORT_SIGTERM, fn, &c, NULL) != 0) return 24;
+    after = InterlockedCompareExchange(&r.phase, 0, 0);
+    if (before == after && (before & 1) && before != last) {
+      overlaps++;
+      last = before;
+    }
+  }
+  InterlockedExchange(&r.stop, 1);
+  if (WaitForSingleObject(t, INFINITE) != WAIT_OBJECT_0) return 26;
+  CloseHandle(t);
+  if (r.rc != 0) return 27;
+  if (sigport_dispatch() != 0) return 25;
+  if (sigport_getsignal(SIGPORT_SIGTERM, &cur) != 0 ||
+      cur.fn != sp_count_handler || cur.arg != &c)
+    return 32;
+  before_last = c.total;
+  if (sigport_raise(SIGPORT_SIGTERM) != 0 || c.total != before_last + 1)
+    return 33;
+  sigport_shutdown();
+  return 0;
+}
+
 /* sigport_tests --child win32 COMMAND ...
    sleep                       sleeps 30 s (a target for kill)
    ctrl EVENT MODE             a real console event (see child_ctrl)
@@ -190,6 +352,8 @@ static int child_wakeup_warn(void) {
    exit-by-signal N [handled]  sigport_exit_by_signal(N)
    exit-with-status N          sigport_exit_with_status(N)
    close-shutdown              see child_close_shutdown
+   getsignal-race              see child_getsignal_race
+   signal-race                 see child_signal_race
    wakeup-warn                 see child_wakeup_warn */
 int sp_child_win32(int argc, char **argv) {
   const char *cmd = argc >= 2 ? argv[1] : "";
@@ -224,6 +388,8 @@ int sp_child_win32(int argc, char **argv) {
   if (strcmp(cmd, "exit-with-status") == 0 && argc >= 3)
     sigport_exit_with_status(atoi(argv[2]));
   if (strcmp(cmd, "close-shutdown") == 0) return child_close_shutdown();
+  if (strcmp(cmd, "getsignal-race") == 0) return child_getsignal_race();
+  if (strcmp(cmd, "signal-race") == 0) return child_signal_race();
   if (strcmp(cmd, "wakeup-warn") == 0) return child_wakeup_warn();
   fprintf(stderr, "child win32: bad arguments\n");
   return 2;
@@ -292,6 +458,27 @@ static void assert_child_exit(const char *args, DWORD flags, DWORD expected) {
   DWORD code = run_child(args, flags);
   ck_assert_msg(code == expected, "child '%s' exited with %lu (0x%lx), "
                 "expected %lu (0x%lx)", args, code, code, expected, expected);
+}
+
+/* Runs a child with its stderr read into `out` (NUL-terminated, cut at
+   `size`), and returns its exit code. */
+static DWORD run_child_stderr(const char *args, char *out, size_t size) {
+  SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+  PROCESS_INFORMATION pi;
+  HANDLE rd, wr;
+  DWORD n, total = 0;
+  ck_assert(size > 0);
+  ck_assert(CreatePipe(&rd, &wr, &sa, 0));
+  ck_assert(SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0));
+  start_child(args, 0, wr, &pi);
+  CloseHandle(wr);
+  while (total < size - 1 &&
+         ReadFile(rd, out + total, (DWORD)(size - 1 - total), &n, NULL) &&
+         n > 0)
+    total += n;
+  out[total] = '\0';
+  CloseHandle(rd);
+  return wait_child(&pi, 60000);
 }
 
 /* ------------------------------------------------------------------ */
@@ -831,16 +1018,105 @@ START_TEST(test_foreign_handler_given_back) {
   sigport_shutdown();
   ck_assert(signal(SIGTERM, SIG_DFL) == foreign_handler);
 
-  /* A handler set behind sigport's back is reported, and left alone by
-     shutdown. */
+  /* While sigport holds the signal, its record is the disposition: the
+     runtime cannot be read without racing the raw handler. A handler set
+     with the runtime's signal() over sigport's is not seen, and shutdown
+     puts the original back over it. */
   SP_ASSERT_OK(sigport_init(0));
   SP_ASSERT_OK(sigport_signal(SIGPORT_SIGTERM, sp_count_handler, &c, NULL));
   ck_assert(signal(SIGTERM, foreign_handler) != SIG_ERR);
   SP_ASSERT_OK(sigport_getsignal(SIGPORT_SIGTERM, &cur));
-  ck_assert(cur.fn == SIGPORT_SIG_EXTERNAL);
+  ck_assert(cur.fn == sp_count_handler && cur.arg == &c);
   sigport_shutdown();
-  ck_assert(signal(SIGTERM, SIG_DFL) == foreign_handler);
+  ck_assert(signal(SIGTERM, SIG_DFL) == SIG_DFL);
   SP_ASSERT_OK(sigport_init(0));
+}
+END_TEST
+
+/* A signal that sigport holds nothing of is the program's: getsignal
+   reads what the program set with the runtime's signal(), and the read
+   leaves it there. */
+START_TEST(test_getsignal_reads_program_actions) {
+  size_t i;
+  for (i = 0; i < sizeof crt_five / sizeof crt_five[0]; i++) {
+    sigport_handler_t cur;
+    int s = crt_five[i], k;
+    for (k = 0; k < 2; k++) {
+      ck_assert(signal(s, SIG_IGN) != SIG_ERR);
+      SP_ASSERT_OK(sigport_getsignal(s, &cur));
+      ck_assert_msg(cur.fn == SIGPORT_SIG_IGN, "signal %d", s);
+      SP_ASSERT_OK(sigport_getsignal(s, &cur));
+      ck_assert_msg(cur.fn == SIGPORT_SIG_IGN, "signal %d", s);
+      ck_assert(signal(s, foreign_handler) == SIG_IGN);
+      SP_ASSERT_OK(sigport_getsignal(s, &cur));
+      ck_assert_msg(cur.fn == SIGPORT_SIG_EXTERNAL, "signal %d", s);
+      ck_assert(signal(s, SIG_DFL) == foreign_handler);
+      SP_ASSERT_OK(sigport_getsignal(s, &cur));
+      ck_assert_msg(cur.fn == SIGPORT_SIG_DFL, "signal %d", s);
+    }
+    /* Taken and given back: the program's action again, read as such. */
+    ck_assert(signal(s, foreign_handler) == SIG_DFL);
+    SP_ASSERT_OK(sigport_signal(s, SIGPORT_SIG_IGN, NULL, NULL));
+    SP_ASSERT_OK(sigport_signal(s, SIGPORT_SIG_EXTERNAL, NULL, NULL));
+    SP_ASSERT_OK(sigport_getsignal(s, &cur));
+    ck_assert_msg(cur.fn == SIGPORT_SIG_EXTERNAL, "signal %d", s);
+    ck_assert(signal(s, SIG_DFL) == foreign_handler);
+    SP_ASSERT_OK(sigport_getsignal(s, &cur));
+    ck_assert_msg(cur.fn == SIGPORT_SIG_DFL, "signal %d", s);
+  }
+}
+END_TEST
+
+/* A fault signal raised with the runtime's raise() directly is taken for
+   a fault: the delivery is lost and the runtime's SIG_DFL stays, which
+   getsignal reports. Set again, the handler is back. */
+START_TEST(test_direct_fault_raise_reported) {
+  struct sp_counter c = {0};
+  sigport_handler_t cur;
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGFPE, sp_count_handler, &c, NULL));
+  ck_assert_int_eq(raise(SIGFPE), 0);
+  ck_assert_int_eq(sigport_pending(), 0);
+  SP_ASSERT_OK(sigport_getsignal(SIGPORT_SIGFPE, &cur));
+  ck_assert(cur.fn == SIGPORT_SIG_DFL);
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGFPE, sp_count_handler, &c, NULL));
+  SP_ASSERT_OK(sigport_getsignal(SIGPORT_SIGFPE, &cur));
+  ck_assert(cur.fn == sp_count_handler);
+  SP_ASSERT_OK(sigport_raise(SIGPORT_SIGFPE));
+  ck_assert_int_eq(c.calls, 1);
+  /* Shutdown leaves the runtime's SIG_DFL, which is not sigport's. */
+  ck_assert_int_eq(raise(SIGFPE), 0);
+  sigport_shutdown();
+  ck_assert(signal(SIGFPE, SIG_DFL) == SIG_DFL);
+  SP_ASSERT_OK(sigport_getsignal(SIGPORT_SIGFPE, &cur));
+  ck_assert(cur.fn == SIGPORT_SIG_DFL);
+  SP_ASSERT_OK(sigport_init(0));
+}
+END_TEST
+
+/* The raw handler puts itself back after each delivery, and getsignal
+   tells what sigport set without touching the C runtime's action. In a
+   child, since a raise that met SIG_DFL would end this process. */
+START_TEST(test_getsignal_races_raise) {
+  char err[1024];
+  DWORD code = run_child_stderr("getsignal-race", err, sizeof err);
+  ck_assert_msg(code == 0,
+                "child getsignal-race exited with %lu (3: a raise met "
+                "SIG_DFL; 30: getsignal did not report the handler; 31: "
+                "deliveries lost); stderr: %s",
+                code, err);
+}
+END_TEST
+
+/* Switching between a handler and SIG_IGN while another thread raises:
+   neither the raw handler nor the runtime's reset undoes a switch. */
+START_TEST(test_signal_races_raise) {
+  char err[1024];
+  DWORD code = run_child_stderr("signal-race", err, sizeof err);
+  ck_assert_msg(code == 0,
+                "child signal-race exited with %lu (3: a raise met "
+                "SIG_DFL; 32: getsignal did not report the handler; 33: "
+                "the last raise was not handled once); stderr: %s",
+                code, err);
 }
 END_TEST
 
@@ -988,23 +1264,8 @@ END_TEST
 /* Without SIGPORT_WAKEUP_NO_WARN the failed write is reported on stderr by
    the next dispatch, with the system's text for WSAEWOULDBLOCK. */
 START_TEST(test_wakeup_full_buffer_warns) {
-  SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
-  PROCESS_INFORMATION pi;
-  HANDLE rd, wr;
   char out[1024];
-  DWORD n, total = 0, code;
-  ck_assert(CreatePipe(&rd, &wr, &sa, 0));
-  ck_assert(SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0));
-  start_child("wakeup-warn", 0, wr, &pi);
-  CloseHandle(wr);
-  while (total < sizeof out - 1 &&
-         ReadFile(rd, out + total, (DWORD)(sizeof out - 1 - total), &n,
-                  NULL) &&
-         n > 0)
-    total += n;
-  out[total] = '\0';
-  CloseHandle(rd);
-  code = wait_child(&pi, 30000);
+  DWORD code = run_child_stderr("wakeup-warn", out, sizeof out);
   ck_assert_msg(code == 0, "child exited with %lu; stderr: %s", code, out);
   ck_assert_msg(strstr(out, "sigport: could not write to the wakeup fd: ") !=
                     NULL,
@@ -1272,6 +1533,10 @@ Suite *sp_suite_win32(void) {
   tcase_add_test(tc, test_close_event_during_shutdown_not_swallowed);
   tcase_add_test(tc, test_pause_woken_by_thread);
   tcase_add_test(tc, test_foreign_handler_given_back);
+  tcase_add_test(tc, test_getsignal_reads_program_actions);
+  tcase_add_test(tc, test_direct_fault_raise_reported);
+  tcase_add_test(tc, test_getsignal_races_raise);
+  tcase_add_test(tc, test_signal_races_raise);
   tcase_add_test(tc, test_socketpair);
   tcase_add_test(tc, test_wakeup_byte);
   tcase_add_test(tc, test_wakeup_full_buffer_loses_nothing);
