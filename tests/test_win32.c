@@ -1504,6 +1504,9 @@ START_TEST(test_exit_codes) {
   }
   /* Not a signal here: 128 + signum, as on POSIX. */
   assert_child_exit("exit-by-signal 5", 0, 133);
+  /* Never a success: 128 + -128 would be 0. */
+  assert_child_exit("exit-by-signal -128", 0, 255);
+  assert_child_exit("exit-by-signal -127", 0, 1);
   assert_child_exit("exit-with-status 0", 0, 0);
   assert_child_exit("exit-with-status 7", 0, 7);
   assert_child_exit("exit-with-status 255", 0, 255);
