@@ -45,27 +45,9 @@ die() {
 # ------------------------------------------------------------ packages
 packages=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
   gcc-i686-linux-gnu libc6-dev-i386-cross qemu-user-static)
-missing=()
-for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-  case $status in
-    ii*) ;;
-    *) missing+=("$p") ;;
-  esac
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  sudo=()
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "missing ${missing[*]}; run as root"
-    sudo=(sudo)
-  fi
-  echo "cross32: installing ${missing[*]}"
-  t0=$SECONDS
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}" >/dev/null
-  echo "cross32: packages installed in $((SECONDS - t0)) s"
-fi
+# shellcheck source=ci/packages.sh
+. ci/packages.sh
+ci_install cross32 "${packages[@]}" || die "could not install ${packages[*]}"
 for tool in cmake ninja readelf; do
   command -v "$tool" >/dev/null || die "$tool not found (ci/test installs it)"
 done

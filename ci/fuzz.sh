@@ -48,24 +48,9 @@ done
 # recommends.
 packages=(clang libclang-rt-14-dev gcc libc6-dev)
 if command -v dpkg-query >/dev/null; then
-  missing=()
-  for p in "${packages[@]}"; do
-    case $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true) in
-      ii*) ;;
-      *) missing+=("$p") ;;
-    esac
-  done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    sudo=()
-    if [ "$(id -u)" != 0 ]; then
-      command -v sudo >/dev/null || { echo "fuzz: missing ${missing[*]}; run as root" >&2; exit 1; }
-      sudo=(sudo)
-    fi
-    echo "fuzz: installing ${missing[*]}"
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  # shellcheck source=ci/packages.sh
+  . ci/packages.sh
+  ci_install fuzz "${packages[@]}"
 fi
 
 work=$(mktemp -d)
