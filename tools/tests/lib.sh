@@ -55,6 +55,24 @@ start_job() {
   job=$!
 }
 
+# start_sleeper: starts `sleep 30` in the background, sets $job to its pid,
+# and returns once the job runs a program of its own. Until the forked
+# shell execs, it still has this shell's handlers for the terminating
+# signals (bash installs them for the EXIT trap), and a TERM or USR1 that
+# comes then can be lost: the job goes on and sleeps as if nothing came.
+# The job is sh, which says it runs through a FIFO and then execs sleep;
+# from that line on, TERM and USR1 have their default action.
+start_sleeper() {
+  local fifo=$work/sleeper.fifo line=""
+  rm -f "$fifo"
+  mkfifo "$fifo"
+  sh -c 'echo running >"$1" && exec sleep 30' sh "$fifo" &
+  job=$!
+  read -r line <"$fifo" || true
+  rm -f "$fifo"
+  [ "$line" = running ] || fail "the sleeper $job did not start: '$line'"
+}
+
 # run_cmd CMD...: runs CMD with its output in $work/out and $work/err, and
 # its exit status in $status, whatever it is.
 run_cmd() {

@@ -136,7 +136,7 @@ EOF
 }
 
 case_send() {
-  local pid
+  local pid pid2
   # Signal 0: the process exists.
   expect_status 0 "$tool" send 0 $$
   [ ! -s "$work/out" ] && [ ! -s "$work/err" ] ||
@@ -145,17 +145,18 @@ case_send() {
   expect_err_is \
     "sigport: sigport_kill($no_such_pid, 0): [Errno 3] No such process"
   # A real signal, to two processes; both die by it.
-  sleep 30 &
-  pid=$!
-  sleep 30 &
-  expect_status 0 "$tool" send TERM "$pid" $!
+  start_sleeper
+  pid=$job
+  start_sleeper
+  pid2=$job
+  expect_status 0 "$tool" send TERM "$pid" "$pid2"
   reap "$pid"
   [ "$status" = 143 ] || fail "the first sleep ended with $status, not 143"
-  reap $!
+  reap "$pid2"
   [ "$status" = 143 ] || fail "the second sleep ended with $status, not 143"
   # One refusal among good sends: the good ones still go, status 1.
-  sleep 30 &
-  pid=$!
+  start_sleeper
+  pid=$job
   expect_status 1 "$tool" send sigusr1 "$no_such_pid" "$pid"
   reap "$pid"
   [ "$status" = 138 ] || fail "USR1 did not reach the second pid ($status)"
