@@ -114,9 +114,146 @@ typedef pthread_t sigport_thread_t; /* opaque: compare with sigport_thread_equal
  * Signal numbers are written out per system, so that this header gives the
  * same answer whatever feature macros the including file defined before
  * <signal.h>. The library checks at build time that they equal the system's.
+ *
+ * SIGPORT_NSIG is one more than the highest signal number. SIGPORT_<NAME>
+ * is defined for each signal the system has, aliases included (SIGIOT,
+ * SIGCLD, SIGPOLL), with the system's number; a name the system lacks is
+ * not defined, so `#ifdef SIGPORT_SIGPWR` tells whether it exists. Those
+ * that only some systems have: SIGPORT_SIGSTKFLT (Linux but MIPS, alpha and
+ * sparc), SIGPORT_SIGPWR, SIGPORT_SIGPOLL and SIGPORT_SIGCLD (Linux),
+ * SIGPORT_SIGEMT (Linux on MIPS, alpha and sparc; the BSDs and macOS),
+ * SIGPORT_SIGINFO (Linux on alpha, where it is SIGPWR's number; the BSDs
+ * and macOS), SIGPORT_SIGLOST (Linux on sparc, where it is SIGPWR's
+ * number).
  */
-#if defined(__linux__) && !defined(__mips__) && !defined(__alpha__) && \
-    !defined(__sparc__) && !defined(__hppa__)
+#if defined(__linux__)
+#define SIGPORT_HAVE_RTSIG 1
+#define SIGPORT_HAVE_PIDFD 1
+#define SIGPORT_HAVE_SIGWAITINFO 1
+#if defined(__mips__)
+/* Linux on MIPS (o32, n32 and n64): signals 1 to 127. */
+#define SIGPORT_NSIG 128
+#define SIGPORT_SIGHUP 1
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGQUIT 3
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGTRAP 5
+#define SIGPORT_SIGABRT 6
+#define SIGPORT_SIGIOT 6
+#define SIGPORT_SIGEMT 7
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGKILL 9
+#define SIGPORT_SIGBUS 10
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGSYS 12
+#define SIGPORT_SIGPIPE 13
+#define SIGPORT_SIGALRM 14
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGUSR1 16
+#define SIGPORT_SIGUSR2 17
+#define SIGPORT_SIGCHLD 18
+#define SIGPORT_SIGCLD 18
+#define SIGPORT_SIGPWR 19
+#define SIGPORT_SIGWINCH 20
+#define SIGPORT_SIGURG 21
+#define SIGPORT_SIGIO 22
+#define SIGPORT_SIGPOLL 22
+#define SIGPORT_SIGSTOP 23
+#define SIGPORT_SIGTSTP 24
+#define SIGPORT_SIGCONT 25
+#define SIGPORT_SIGTTIN 26
+#define SIGPORT_SIGTTOU 27
+#define SIGPORT_SIGVTALRM 28
+#define SIGPORT_SIGPROF 29
+#define SIGPORT_SIGXCPU 30
+#define SIGPORT_SIGXFSZ 31
+
+#elif defined(__alpha__) || defined(__sparc__)
+/* Linux on alpha and on sparc (32 and 64 bits): signals 1 to 64, numbered
+   as the BSDs number them. Signal 29 is SIGINFO and SIGPWR on alpha,
+   SIGLOST and SIGPWR on sparc. */
+#define SIGPORT_NSIG 65
+#define SIGPORT_SIGHUP 1
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGQUIT 3
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGTRAP 5
+#define SIGPORT_SIGABRT 6
+#define SIGPORT_SIGIOT 6
+#define SIGPORT_SIGEMT 7
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGKILL 9
+#define SIGPORT_SIGBUS 10
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGSYS 12
+#define SIGPORT_SIGPIPE 13
+#define SIGPORT_SIGALRM 14
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGURG 16
+#define SIGPORT_SIGSTOP 17
+#define SIGPORT_SIGTSTP 18
+#define SIGPORT_SIGCONT 19
+#define SIGPORT_SIGCHLD 20
+#define SIGPORT_SIGCLD 20
+#define SIGPORT_SIGTTIN 21
+#define SIGPORT_SIGTTOU 22
+#define SIGPORT_SIGIO 23
+#define SIGPORT_SIGPOLL 23
+#define SIGPORT_SIGXCPU 24
+#define SIGPORT_SIGXFSZ 25
+#define SIGPORT_SIGVTALRM 26
+#define SIGPORT_SIGPROF 27
+#define SIGPORT_SIGWINCH 28
+#if defined(__alpha__)
+#define SIGPORT_SIGINFO 29
+#else
+#define SIGPORT_SIGLOST 29
+#endif
+#define SIGPORT_SIGPWR 29
+#define SIGPORT_SIGUSR1 30
+#define SIGPORT_SIGUSR2 31
+
+#elif defined(__hppa__)
+/* Linux on PA-RISC (hppa): signals 1 to 64. */
+#define SIGPORT_NSIG 65
+#define SIGPORT_SIGHUP 1
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGQUIT 3
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGTRAP 5
+#define SIGPORT_SIGABRT 6
+#define SIGPORT_SIGIOT 6
+#define SIGPORT_SIGSTKFLT 7
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGKILL 9
+#define SIGPORT_SIGBUS 10
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGXCPU 12
+#define SIGPORT_SIGPIPE 13
+#define SIGPORT_SIGALRM 14
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGUSR1 16
+#define SIGPORT_SIGUSR2 17
+#define SIGPORT_SIGCHLD 18
+#define SIGPORT_SIGCLD 18
+#define SIGPORT_SIGPWR 19
+#define SIGPORT_SIGVTALRM 20
+#define SIGPORT_SIGPROF 21
+#define SIGPORT_SIGIO 22
+#define SIGPORT_SIGPOLL 22
+#define SIGPORT_SIGWINCH 23
+#define SIGPORT_SIGSTOP 24
+#define SIGPORT_SIGTSTP 25
+#define SIGPORT_SIGCONT 26
+#define SIGPORT_SIGTTIN 27
+#define SIGPORT_SIGTTOU 28
+#define SIGPORT_SIGURG 29
+#define SIGPORT_SIGXFSZ 30
+#define SIGPORT_SIGSYS 31
+
+#else
+/* Linux on every other architecture (x86, ARM, PowerPC, s390x, RISC-V,
+   ...): signals 1 to 64. */
 #define SIGPORT_NSIG 65
 #define SIGPORT_SIGHUP 1
 #define SIGPORT_SIGINT 2
@@ -152,9 +289,7 @@ typedef pthread_t sigport_thread_t; /* opaque: compare with sigport_thread_equal
 #define SIGPORT_SIGPOLL 29
 #define SIGPORT_SIGPWR 30
 #define SIGPORT_SIGSYS 31
-#define SIGPORT_HAVE_RTSIG 1
-#define SIGPORT_HAVE_PIDFD 1
-#define SIGPORT_HAVE_SIGWAITINFO 1
+#endif /* Linux architectures */
 
 #elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
     defined(__NetBSD__) || defined(__DragonFly__)
@@ -563,9 +698,9 @@ SIGPORT_EXTERN int sigport_sigismember(const sigport_sigset_t *set, int signum);
    with `for (s = 0; (s = sigport_sigset_next(&set, s)) > 0;)`.
    Errors: SIGPORT_EVALUE for NULL or after outside [0; SIGPORT_NSIG - 1]. */
 SIGPORT_EXTERN int sigport_sigset_next(const sigport_sigset_t *set, int after);
-/* Every signal number valid on this platform: on Linux 1 to 64 except the C
-   library's reserved real-time signals (32 and 33 with glibc); SIGKILL and
-   SIGSTOP included. Windows: the seven signals sigport_signal() accepts.
+/* Every signal number valid on this platform: on Linux 1 to 64 (1 to 127
+   on MIPS) except the C library's reserved real-time signals (32 and 33
+   with glibc); SIGKILL and SIGSTOP included. Windows: the seven signals sigport_signal() accepts.
    Errors: SIGPORT_EVALUE if out is NULL. */
 SIGPORT_EXTERN int sigport_valid_signals(sigport_sigset_t *out);
 
