@@ -492,11 +492,24 @@ typedef struct sigport_siginfo {
   int64_t pid;    /* si_pid: the sender; 0 where unknown */
   uint32_t uid;   /* si_uid: the sender's real user id; 0 where unknown */
   int64_t band;   /* si_band (SIGPOLL) */
-  intptr_t value; /* si_value.sival_ptr (sigqueue); a sender that sets only
-                     sival_int leaves the other bytes as it had them */
+  intptr_t value; /* si_value.sival_ptr as an integer (sigqueue); a sender
+                     that sets only sival_int leaves the other bytes as it
+                     had them: read value_int, below, for an int */
   void *addr;     /* si_addr (faults) */
   unsigned long count; /* deliveries coalesced into this call, >= 1 */
-  uint64_t reserved[4]; /* zero; room to grow without breaking the ABI */
+  /* Added in 0.2, in the room of 0.1's first reserved word: the struct's
+     size and the other members' offsets are those of 0.1. reserved32
+     comes first so that value_int lies in that word on every ABI, also
+     where a uint64_t is 8-aligned after a 4-byte count (32-bit ARM and
+     MIPS), which leaves 4 bytes of padding before it. */
+  uint32_t reserved32;  /* zero */
+  int value_int;  /* si_value.sival_int (sigqueue): the int member of the
+                     union, whatever the byte order. It is the low half of
+                     `value` on a little-endian system, but the high half
+                     on a big-endian 64-bit one (s390x, sparc64): a sender
+                     that sets sival_int is read here. Windows: 0, as
+                     value */
+  uint64_t reserved[3]; /* zero; room to grow without breaking the ABI */
 } sigport_siginfo_t;
 
 /* A handler. It runs on the main thread, from dispatch, never in signal

@@ -185,7 +185,7 @@ START_TEST(test_siginfo_from_child_with_uid) {
   ck_assert_int_eq(usr2.calls, 1);
   ck_assert_int_eq(usr2.last.code, SI_QUEUE);
   ck_assert_int_eq(usr2.last.pid, child);
-  ck_assert_int_eq((int)usr2.last.value, 4242);
+  ck_assert_int_eq(usr2.last.value_int, 4242);
   ck_assert_uint_eq(usr2.last.count, 1);
 }
 END_TEST

@@ -101,7 +101,7 @@ static void spin_us(double us) {
 struct rt_counter {
   int calls;
   unsigned long total;  /* info->count added up */
-  intptr_t last_value;  /* si_value of the last call's info */
+  int last_value;       /* si_value.sival_int of the last call's info */
   int backwards;        /* calls whose value was below the previous one */
   int bad_value;        /* calls whose value was outside what was sent */
   long limit;           /* values are in [0; limit) */
@@ -110,11 +110,11 @@ struct rt_counter {
 static int rt_handler(int signum, const sigport_siginfo_t *info, void *arg) {
   struct rt_counter *c = arg;
   (void)signum;
-  if (info->value < 0 || info->value >= c->limit) c->bad_value++;
-  if (c->calls > 0 && info->value < c->last_value) c->backwards++;
+  if (info->value_int < 0 || info->value_int >= c->limit) c->bad_value++;
+  if (c->calls > 0 && info->value_int < c->last_value) c->backwards++;
   c->calls++;
   c->total += info->count;
-  c->last_value = info->value;
+  c->last_value = info->value_int;
   return 0;
 }
 
@@ -261,7 +261,7 @@ static void run_queued(struct queued_run *q) {
   ck_assert_msg(q->end.calls == 1 && q->end.total == 1,
                 "end marker: %d calls, %lu deliveries", q->end.calls,
                 q->end.total);
-  ck_assert_int_eq(q->end.last.value, q->n);
+  ck_assert_int_eq(q->end.last.value_int, q->n);
   q->dispatches = dispatches + 1;
 }
 

@@ -130,6 +130,7 @@ static void fill_info(const siginfo_t *si, sigport_siginfo_t *info) {
   if (signo == SIGPOLL) info->band = (int64_t)si->si_band;
 #endif
   info->value = (intptr_t)si->si_value.sival_ptr;
+  info->value_int = si->si_value.sival_int;
   if (signo == SIGSEGV || signo == SIGBUS || signo == SIGFPE ||
       signo == SIGILL || signo == SIGTRAP)
     info->addr = si->si_addr;
