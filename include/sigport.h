@@ -793,8 +793,13 @@ SIGPORT_EXTERN int sigport_alarm(unsigned seconds);
    seconds (a zero `seconds` disarms it). ITIMER_REAL counts real time and
    sends SIGALRM, ITIMER_VIRTUAL the process's user CPU time (SIGVTALRM),
    ITIMER_PROF its user and system CPU time (SIGPROF). Times are rounded up
-   to the system's resolution (microseconds), so a tiny positive time never
-   disarms a timer. `old`, if not NULL, receives the previous setting.
+   to the system's resolution as Python rounds them: the seconds times 1e9
+   (one double multiplication) up to a whole nanosecond, then up to the
+   microsecond. So a tiny positive time never disarms a timer (1e-7 gives
+   1 us), 0.000003 gives 3 us and 0.5000005 gives 500001 us. The result is
+   the same on every system, whatever its floating-point unit does with
+   excess precision (32-bit x86). `old`, if not NULL, receives the previous
+   setting.
    Errors: SIGPORT_EITIMER for a bad `which` or a negative time;
    SIGPORT_EVALUE for NaN, an infinite time or one too large for the
    system's time_t, and on Linux for one the kernel cannot hold: it keeps
@@ -808,10 +813,13 @@ SIGPORT_EXTERN int sigport_setitimer(int which, double seconds,
                                      double interval,
                                      sigport_itimerval_t *old);
 
-/* Reads timer `which`: the time left and the interval. A CPU-time timer
-   can read up to one system tick more than it was set to, since the system
-   samples CPU time at its ticks. Errors: SIGPORT_EITIMER for a bad `which`;
-   SIGPORT_EVALUE if current is NULL. Windows: SIGPORT_ENOTAVAIL. */
+/* Reads timer `which`: the time left and the interval, each tv_sec +
+   tv_usec / 1e6 as double arithmetic computes it (as in Python), the same
+   on every system: an interval set as 0.000003 reads back as the double
+   3e-6. A CPU-time timer can read up to one system tick more than it was
+   set to, since the system samples CPU time at its ticks. Errors:
+   SIGPORT_EITIMER for a bad `which`; SIGPORT_EVALUE if current is NULL.
+   Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_getitimer(int which, sigport_itimerval_t *current);
 
 /* --------------------------------------------------------------------- */
@@ -878,8 +886,9 @@ SIGPORT_EXTERN int sigport_sigwaitinfo(const sigport_sigset_t *set,
 /* As sigport_sigwaitinfo() for at most `timeout` seconds (0 polls):
    returns 1 when a signal came (its info in *info), 0 when the time ran
    out, also after interruptions (then *info is zeroed, signo 0). The time
-   is measured on the monotonic clock and rounded up to the nanosecond: it
-   never returns 0 earlier than asked.
+   is measured on the monotonic clock and rounded up to the nanosecond (the
+   seconds times 1e9, rounded up, the same on every system): it never
+   returns 0 earlier than asked.
    Errors: SIGPORT_EVALUE for a negative, NaN, infinite or too large
    timeout (2^63 ns, about 292 years, or more); *info is not touched.
    Windows, macOS, OpenBSD: SIGPORT_ENOTAVAIL. */
