@@ -632,10 +632,13 @@ START_TEST(test_bad_sets) {
   bad.bits[0] |= 1u;
   SP_ASSERT_FAILS(sigport_sigwait(&bad, &got), SIGPORT_EVALUE,
                   "signal number 0 out of range");
-  bad = set;
-  bad.bits[1] |= (uint64_t)1 << 63;
-  SP_ASSERT_FAILS(sigport_sigtimedwait(&bad, 0, &info), SIGPORT_EVALUE,
-                  "signal number 127 out of range");
+  /* 127 is a signal on MIPS, out of range elsewhere. */
+  if (SIGPORT_NSIG <= 127) {
+    bad = set;
+    bad.bits[1] |= (uint64_t)1 << 63;
+    SP_ASSERT_FAILS(sigport_sigtimedwait(&bad, 0, &info), SIGPORT_EVALUE,
+                    "signal number 127 out of range");
+  }
   /* Nothing written, nothing taken, the mask as it was. */
   ck_assert_int_eq(got, -77);
   ck_assert(memcmp(&info, &sentinel, sizeof info) == 0);
