@@ -114,9 +114,146 @@ typedef pthread_t sigport_thread_t; /* opaque: compare with sigport_thread_equal
  * Signal numbers are written out per system, so that this header gives the
  * same answer whatever feature macros the including file defined before
  * <signal.h>. The library checks at build time that they equal the system's.
+ *
+ * SIGPORT_NSIG is one more than the highest signal number. SIGPORT_<NAME>
+ * is defined for each signal the system has, aliases included (SIGIOT,
+ * SIGCLD, SIGPOLL), with the system's number; a name the system lacks is
+ * not defined, so `#ifdef SIGPORT_SIGPWR` tells whether it exists. Those
+ * that only some systems have: SIGPORT_SIGSTKFLT (Linux but MIPS, alpha and
+ * sparc), SIGPORT_SIGPWR, SIGPORT_SIGPOLL and SIGPORT_SIGCLD (Linux),
+ * SIGPORT_SIGEMT (Linux on MIPS, alpha and sparc; the BSDs and macOS),
+ * SIGPORT_SIGINFO (Linux on alpha, where it is SIGPWR's number; the BSDs
+ * and macOS), SIGPORT_SIGLOST (Linux on sparc, where it is SIGPWR's
+ * number).
  */
-#if defined(__linux__) && !defined(__mips__) && !defined(__alpha__) && \
-    !defined(__sparc__) && !defined(__hppa__)
+#if defined(__linux__)
+#define SIGPORT_HAVE_RTSIG 1
+#define SIGPORT_HAVE_PIDFD 1
+#define SIGPORT_HAVE_SIGWAITINFO 1
+#if defined(__mips__)
+/* Linux on MIPS (o32, n32 and n64): signals 1 to 127. */
+#define SIGPORT_NSIG 128
+#define SIGPORT_SIGHUP 1
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGQUIT 3
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGTRAP 5
+#define SIGPORT_SIGABRT 6
+#define SIGPORT_SIGIOT 6
+#define SIGPORT_SIGEMT 7
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGKILL 9
+#define SIGPORT_SIGBUS 10
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGSYS 12
+#define SIGPORT_SIGPIPE 13
+#define SIGPORT_SIGALRM 14
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGUSR1 16
+#define SIGPORT_SIGUSR2 17
+#define SIGPORT_SIGCHLD 18
+#define SIGPORT_SIGCLD 18
+#define SIGPORT_SIGPWR 19
+#define SIGPORT_SIGWINCH 20
+#define SIGPORT_SIGURG 21
+#define SIGPORT_SIGIO 22
+#define SIGPORT_SIGPOLL 22
+#define SIGPORT_SIGSTOP 23
+#define SIGPORT_SIGTSTP 24
+#define SIGPORT_SIGCONT 25
+#define SIGPORT_SIGTTIN 26
+#define SIGPORT_SIGTTOU 27
+#define SIGPORT_SIGVTALRM 28
+#define SIGPORT_SIGPROF 29
+#define SIGPORT_SIGXCPU 30
+#define SIGPORT_SIGXFSZ 31
+
+#elif defined(__alpha__) || defined(__sparc__)
+/* Linux on alpha and on sparc (32 and 64 bits): signals 1 to 64, numbered
+   as the BSDs number them. Signal 29 is SIGINFO and SIGPWR on alpha,
+   SIGLOST and SIGPWR on sparc. */
+#define SIGPORT_NSIG 65
+#define SIGPORT_SIGHUP 1
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGQUIT 3
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGTRAP 5
+#define SIGPORT_SIGABRT 6
+#define SIGPORT_SIGIOT 6
+#define SIGPORT_SIGEMT 7
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGKILL 9
+#define SIGPORT_SIGBUS 10
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGSYS 12
+#define SIGPORT_SIGPIPE 13
+#define SIGPORT_SIGALRM 14
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGURG 16
+#define SIGPORT_SIGSTOP 17
+#define SIGPORT_SIGTSTP 18
+#define SIGPORT_SIGCONT 19
+#define SIGPORT_SIGCHLD 20
+#define SIGPORT_SIGCLD 20
+#define SIGPORT_SIGTTIN 21
+#define SIGPORT_SIGTTOU 22
+#define SIGPORT_SIGIO 23
+#define SIGPORT_SIGPOLL 23
+#define SIGPORT_SIGXCPU 24
+#define SIGPORT_SIGXFSZ 25
+#define SIGPORT_SIGVTALRM 26
+#define SIGPORT_SIGPROF 27
+#define SIGPORT_SIGWINCH 28
+#if defined(__alpha__)
+#define SIGPORT_SIGINFO 29
+#else
+#define SIGPORT_SIGLOST 29
+#endif
+#define SIGPORT_SIGPWR 29
+#define SIGPORT_SIGUSR1 30
+#define SIGPORT_SIGUSR2 31
+
+#elif defined(__hppa__)
+/* Linux on PA-RISC (hppa): signals 1 to 64. */
+#define SIGPORT_NSIG 65
+#define SIGPORT_SIGHUP 1
+#define SIGPORT_SIGINT 2
+#define SIGPORT_SIGQUIT 3
+#define SIGPORT_SIGILL 4
+#define SIGPORT_SIGTRAP 5
+#define SIGPORT_SIGABRT 6
+#define SIGPORT_SIGIOT 6
+#define SIGPORT_SIGSTKFLT 7
+#define SIGPORT_SIGFPE 8
+#define SIGPORT_SIGKILL 9
+#define SIGPORT_SIGBUS 10
+#define SIGPORT_SIGSEGV 11
+#define SIGPORT_SIGXCPU 12
+#define SIGPORT_SIGPIPE 13
+#define SIGPORT_SIGALRM 14
+#define SIGPORT_SIGTERM 15
+#define SIGPORT_SIGUSR1 16
+#define SIGPORT_SIGUSR2 17
+#define SIGPORT_SIGCHLD 18
+#define SIGPORT_SIGCLD 18
+#define SIGPORT_SIGPWR 19
+#define SIGPORT_SIGVTALRM 20
+#define SIGPORT_SIGPROF 21
+#define SIGPORT_SIGIO 22
+#define SIGPORT_SIGPOLL 22
+#define SIGPORT_SIGWINCH 23
+#define SIGPORT_SIGSTOP 24
+#define SIGPORT_SIGTSTP 25
+#define SIGPORT_SIGCONT 26
+#define SIGPORT_SIGTTIN 27
+#define SIGPORT_SIGTTOU 28
+#define SIGPORT_SIGURG 29
+#define SIGPORT_SIGXFSZ 30
+#define SIGPORT_SIGSYS 31
+
+#else
+/* Linux on every other architecture (x86, ARM, PowerPC, s390x, RISC-V,
+   ...): signals 1 to 64. */
 #define SIGPORT_NSIG 65
 #define SIGPORT_SIGHUP 1
 #define SIGPORT_SIGINT 2
@@ -152,9 +289,7 @@ typedef pthread_t sigport_thread_t; /* opaque: compare with sigport_thread_equal
 #define SIGPORT_SIGPOLL 29
 #define SIGPORT_SIGPWR 30
 #define SIGPORT_SIGSYS 31
-#define SIGPORT_HAVE_RTSIG 1
-#define SIGPORT_HAVE_PIDFD 1
-#define SIGPORT_HAVE_SIGWAITINFO 1
+#endif /* Linux architectures */
 
 #elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
     defined(__NetBSD__) || defined(__DragonFly__)
@@ -357,11 +492,24 @@ typedef struct sigport_siginfo {
   int64_t pid;    /* si_pid: the sender; 0 where unknown */
   uint32_t uid;   /* si_uid: the sender's real user id; 0 where unknown */
   int64_t band;   /* si_band (SIGPOLL) */
-  intptr_t value; /* si_value.sival_ptr (sigqueue); a sender that sets only
-                     sival_int leaves the other bytes as it had them */
+  intptr_t value; /* si_value.sival_ptr as an integer (sigqueue); a sender
+                     that sets only sival_int leaves the other bytes as it
+                     had them: read value_int, below, for an int */
   void *addr;     /* si_addr (faults) */
   unsigned long count; /* deliveries coalesced into this call, >= 1 */
-  uint64_t reserved[4]; /* zero; room to grow without breaking the ABI */
+  /* Added in 0.2, in the room of 0.1's first reserved word: the struct's
+     size and the other members' offsets are those of 0.1. reserved32
+     comes first so that value_int lies in that word on every ABI, also
+     where a uint64_t is 8-aligned after a 4-byte count (32-bit ARM and
+     MIPS), which leaves 4 bytes of padding before it. */
+  uint32_t reserved32;  /* zero */
+  int value_int;  /* si_value.sival_int (sigqueue): the int member of the
+                     union, whatever the byte order. It is the low half of
+                     `value` on a little-endian system, but the high half
+                     on a big-endian 64-bit one (s390x, sparc64): a sender
+                     that sets sival_int is read here. Windows: 0, as
+                     value */
+  uint64_t reserved[3]; /* zero; room to grow without breaking the ABI */
 } sigport_siginfo_t;
 
 /* A handler. It runs on the main thread, from dispatch, never in signal
@@ -563,9 +711,9 @@ SIGPORT_EXTERN int sigport_sigismember(const sigport_sigset_t *set, int signum);
    with `for (s = 0; (s = sigport_sigset_next(&set, s)) > 0;)`.
    Errors: SIGPORT_EVALUE for NULL or after outside [0; SIGPORT_NSIG - 1]. */
 SIGPORT_EXTERN int sigport_sigset_next(const sigport_sigset_t *set, int after);
-/* Every signal number valid on this platform: on Linux 1 to 64 except the C
-   library's reserved real-time signals (32 and 33 with glibc); SIGKILL and
-   SIGSTOP included. Windows: the seven signals sigport_signal() accepts.
+/* Every signal number valid on this platform: on Linux 1 to 64 (1 to 127
+   on MIPS) except the C library's reserved real-time signals (32 and 33
+   with glibc); SIGKILL and SIGSTOP included. Windows: the seven signals sigport_signal() accepts.
    Errors: SIGPORT_EVALUE if out is NULL. */
 SIGPORT_EXTERN int sigport_valid_signals(sigport_sigset_t *out);
 
@@ -645,8 +793,13 @@ SIGPORT_EXTERN int sigport_alarm(unsigned seconds);
    seconds (a zero `seconds` disarms it). ITIMER_REAL counts real time and
    sends SIGALRM, ITIMER_VIRTUAL the process's user CPU time (SIGVTALRM),
    ITIMER_PROF its user and system CPU time (SIGPROF). Times are rounded up
-   to the system's resolution (microseconds), so a tiny positive time never
-   disarms a timer. `old`, if not NULL, receives the previous setting.
+   to the system's resolution as Python rounds them: the seconds times 1e9
+   (one double multiplication) up to a whole nanosecond, then up to the
+   microsecond. So a tiny positive time never disarms a timer (1e-7 gives
+   1 us), 0.000003 gives 3 us and 0.5000005 gives 500001 us. The result is
+   the same on every system, whatever its floating-point unit does with
+   excess precision (32-bit x86). `old`, if not NULL, receives the previous
+   setting.
    Errors: SIGPORT_EITIMER for a bad `which` or a negative time;
    SIGPORT_EVALUE for NaN, an infinite time or one too large for the
    system's time_t, and on Linux for one the kernel cannot hold: it keeps
@@ -660,10 +813,13 @@ SIGPORT_EXTERN int sigport_setitimer(int which, double seconds,
                                      double interval,
                                      sigport_itimerval_t *old);
 
-/* Reads timer `which`: the time left and the interval. A CPU-time timer
-   can read up to one system tick more than it was set to, since the system
-   samples CPU time at its ticks. Errors: SIGPORT_EITIMER for a bad `which`;
-   SIGPORT_EVALUE if current is NULL. Windows: SIGPORT_ENOTAVAIL. */
+/* Reads timer `which`: the time left and the interval, each tv_sec +
+   tv_usec / 1e6 as double arithmetic computes it (as in Python), the same
+   on every system: an interval set as 0.000003 reads back as the double
+   3e-6. A CPU-time timer can read up to one system tick more than it was
+   set to, since the system samples CPU time at its ticks. Errors:
+   SIGPORT_EITIMER for a bad `which`; SIGPORT_EVALUE if current is NULL.
+   Windows: SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_getitimer(int which, sigport_itimerval_t *current);
 
 /* --------------------------------------------------------------------- */
@@ -730,8 +886,9 @@ SIGPORT_EXTERN int sigport_sigwaitinfo(const sigport_sigset_t *set,
 /* As sigport_sigwaitinfo() for at most `timeout` seconds (0 polls):
    returns 1 when a signal came (its info in *info), 0 when the time ran
    out, also after interruptions (then *info is zeroed, signo 0). The time
-   is measured on the monotonic clock and rounded up to the nanosecond: it
-   never returns 0 earlier than asked.
+   is measured on the monotonic clock and rounded up to the nanosecond (the
+   seconds times 1e9, rounded up, the same on every system): it never
+   returns 0 earlier than asked.
    Errors: SIGPORT_EVALUE for a negative, NaN, infinite or too large
    timeout (2^63 ns, about 292 years, or more); *info is not touched.
    Windows, macOS, OpenBSD: SIGPORT_ENOTAVAIL. */

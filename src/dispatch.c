@@ -2,11 +2,53 @@
  * dispatch.c: taking what the trips recorded and running the handlers, and
  * the rules for what a handler returns.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "backend.h"
 #include "internal.h"
+
+/* sigport_siginfo_t as 0.1 had it. reserved32 and value_int were carved
+   from the first of its reserved words (reserved32 from the padding before
+   it, where there is some): the struct's size and the offsets of the
+   members it had are unchanged, so a program built against 0.1 reads the
+   same fields. */
+struct sp_siginfo_0_1 {
+  int signo, code, errnum, status;
+  int64_t pid;
+  uint32_t uid;
+  int64_t band;
+  intptr_t value;
+  void *addr;
+  unsigned long count;
+  uint64_t reserved[4];
+};
+#define SP_SAME_OFFSET(member)                                              \
+  _Static_assert(offsetof(sigport_siginfo_t, member) ==                     \
+                     offsetof(struct sp_siginfo_0_1, member),               \
+                 "sigport_siginfo_t." #member " moved");
+_Static_assert(sizeof(sigport_siginfo_t) == sizeof(struct sp_siginfo_0_1),
+               "sigport_siginfo_t changed size");
+SP_SAME_OFFSET(signo)
+SP_SAME_OFFSET(code)
+SP_SAME_OFFSET(errnum)
+SP_SAME_OFFSET(status)
+SP_SAME_OFFSET(pid)
+SP_SAME_OFFSET(uid)
+SP_SAME_OFFSET(band)
+SP_SAME_OFFSET(value)
+SP_SAME_OFFSET(addr)
+SP_SAME_OFFSET(count)
+_Static_assert(offsetof(sigport_siginfo_t, value_int) >=
+                       offsetof(struct sp_siginfo_0_1, reserved) &&
+                   offsetof(sigport_siginfo_t, value_int) + sizeof(int) <=
+                       offsetof(struct sp_siginfo_0_1, reserved) + 8,
+               "value_int lies in 0.1's first reserved word");
+_Static_assert(offsetof(sigport_siginfo_t, reserved) ==
+                   offsetof(struct sp_siginfo_0_1, reserved) + 8,
+               "the other reserved words stay where they were");
 
 /* How many times read_slot() looks at a slot that a trip is writing
    before it gives up on it. A record takes a trip a few dozen
@@ -22,6 +64,7 @@ static void take_fields(const struct sp_slot *slot, struct sp_record *rec) {
   rec->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
   rec->band = atomic_load_explicit(&slot->band, SP_RELAXED);
   rec->value = atomic_load_explicit(&slot->value, SP_RELAXED);
+  rec->value_int = atomic_load_explicit(&slot->value_int, SP_RELAXED);
   rec->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
 }
 
@@ -60,9 +103,10 @@ static void read_slot(int signum, sigport_siginfo_t *info) {
   info->uid = sig->last.uid;
   info->band = sig->last.band;
   info->value = sig->last.value;
+  info->value_int = sig->last.value_int;
   info->addr = sig->last.addr;
-  info->reserved[0] = info->reserved[1] = 0;
-  info->reserved[2] = info->reserved[3] = 0;
+  info->reserved32 = 0;
+  info->reserved[0] = info->reserved[1] = info->reserved[2] = 0;
 }
 
 /* Reports failed wakeup writes counted by the trips since the last time. */

@@ -6,6 +6,7 @@
 #define SIGPORT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "atomics.h"
 #include "sigport.h"
@@ -34,6 +35,17 @@ int sp__dispatch_one(int signum);
 /* Sets a handler (a function, SIG_DFL, SIG_IGN, or SIG_EXTERNAL to give the
    signal back) without the checks and the dispatch of sigport_signal(). */
 int sp__set_handler(int signum, sigport_handler_fn fn, void *arg);
+
+/* Times (seconds.c), converted as CPython converts them, with the same
+   result whatever the floating-point unit. seconds_to_ns: seconds >= 0
+   (not NaN) times 1e9, rounded to a double as one multiplication rounds
+   it, then up to a whole number of nanoseconds, in *ns; -1 when that is
+   2^63 or more (*ns untouched), else 0. seconds_of: sec + usec / 1e6 as
+   the double that IEEE double arithmetic gives, two roundings included,
+   for a timer's timeval (0 <= usec < 10^6, 0 <= sec < 2^52; outside that
+   it is computed in floating point as it stands). */
+int sp__seconds_to_ns(double seconds, uint64_t *ns);
+double sp__seconds_of(int64_t sec, long usec);
 
 /* The exit status sigport_exit_by_signal() gives a number that is not a
    signal: 128 + signum where that is a status in [1; 255], else 255, so

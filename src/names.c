@@ -18,63 +18,34 @@ static int sp_upper(char c) {
 }
 
 /* Static names, as `kill -l` gives them: the lower half of the real-time
-   range counts up from SIGRTMIN, the upper half down from SIGRTMAX. 64
-   entries cover every system's range. */
-#define SP_RT_NAMES 64
-static const char *const rtmin_names[64] = {
-    "SIGRTMIN", "SIGRTMIN+1", "SIGRTMIN+2", "SIGRTMIN+3", "SIGRTMIN+4",
-    "SIGRTMIN+5", "SIGRTMIN+6", "SIGRTMIN+7", "SIGRTMIN+8", "SIGRTMIN+9",
-    "SIGRTMIN+10", "SIGRTMIN+11", "SIGRTMIN+12", "SIGRTMIN+13", "SIGRTMIN+14",
-    "SIGRTMIN+15", "SIGRTMIN+16", "SIGRTMIN+17", "SIGRTMIN+18", "SIGRTMIN+19",
-    "SIGRTMIN+20", "SIGRTMIN+21", "SIGRTMIN+22", "SIGRTMIN+23", "SIGRTMIN+24",
-    "SIGRTMIN+25", "SIGRTMIN+26", "SIGRTMIN+27", "SIGRTMIN+28", "SIGRTMIN+29",
-    "SIGRTMIN+30", "SIGRTMIN+31", "SIGRTMIN+32", "SIGRTMIN+33", "SIGRTMIN+34",
-    "SIGRTMIN+35", "SIGRTMIN+36", "SIGRTMIN+37", "SIGRTMIN+38", "SIGRTMIN+39",
-    "SIGRTMIN+40", "SIGRTMIN+41", "SIGRTMIN+42", "SIGRTMIN+43", "SIGRTMIN+44",
-    "SIGRTMIN+45", "SIGRTMIN+46", "SIGRTMIN+47", "SIGRTMIN+48", "SIGRTMIN+49",
-    "SIGRTMIN+50", "SIGRTMIN+51", "SIGRTMIN+52", "SIGRTMIN+53", "SIGRTMIN+54",
-    "SIGRTMIN+55", "SIGRTMIN+56", "SIGRTMIN+57", "SIGRTMIN+58", "SIGRTMIN+59",
-    "SIGRTMIN+60", "SIGRTMIN+61", "SIGRTMIN+62", "SIGRTMIN+63",
-};
-static const char *const rtmax_names[64] = {
-    "SIGRTMAX", "SIGRTMAX-1", "SIGRTMAX-2", "SIGRTMAX-3", "SIGRTMAX-4",
-    "SIGRTMAX-5", "SIGRTMAX-6", "SIGRTMAX-7", "SIGRTMAX-8", "SIGRTMAX-9",
-    "SIGRTMAX-10", "SIGRTMAX-11", "SIGRTMAX-12", "SIGRTMAX-13", "SIGRTMAX-14",
-    "SIGRTMAX-15", "SIGRTMAX-16", "SIGRTMAX-17", "SIGRTMAX-18", "SIGRTMAX-19",
-    "SIGRTMAX-20", "SIGRTMAX-21", "SIGRTMAX-22", "SIGRTMAX-23", "SIGRTMAX-24",
-    "SIGRTMAX-25", "SIGRTMAX-26", "SIGRTMAX-27", "SIGRTMAX-28", "SIGRTMAX-29",
-    "SIGRTMAX-30", "SIGRTMAX-31", "SIGRTMAX-32", "SIGRTMAX-33", "SIGRTMAX-34",
-    "SIGRTMAX-35", "SIGRTMAX-36", "SIGRTMAX-37", "SIGRTMAX-38", "SIGRTMAX-39",
-    "SIGRTMAX-40", "SIGRTMAX-41", "SIGRTMAX-42", "SIGRTMAX-43", "SIGRTMAX-44",
-    "SIGRTMAX-45", "SIGRTMAX-46", "SIGRTMAX-47", "SIGRTMAX-48", "SIGRTMAX-49",
-    "SIGRTMAX-50", "SIGRTMAX-51", "SIGRTMAX-52", "SIGRTMAX-53", "SIGRTMAX-54",
-    "SIGRTMAX-55", "SIGRTMAX-56", "SIGRTMAX-57", "SIGRTMAX-58", "SIGRTMAX-59",
-    "SIGRTMAX-60", "SIGRTMAX-61", "SIGRTMAX-62", "SIGRTMAX-63",
-};
-static const char *const rt_descriptions[64] = {
-    "Real-time signal 0", "Real-time signal 1", "Real-time signal 2",
-    "Real-time signal 3", "Real-time signal 4", "Real-time signal 5",
-    "Real-time signal 6", "Real-time signal 7", "Real-time signal 8",
-    "Real-time signal 9", "Real-time signal 10", "Real-time signal 11",
-    "Real-time signal 12", "Real-time signal 13", "Real-time signal 14",
-    "Real-time signal 15", "Real-time signal 16", "Real-time signal 17",
-    "Real-time signal 18", "Real-time signal 19", "Real-time signal 20",
-    "Real-time signal 21", "Real-time signal 22", "Real-time signal 23",
-    "Real-time signal 24", "Real-time signal 25", "Real-time signal 26",
-    "Real-time signal 27", "Real-time signal 28", "Real-time signal 29",
-    "Real-time signal 30", "Real-time signal 31", "Real-time signal 32",
-    "Real-time signal 33", "Real-time signal 34", "Real-time signal 35",
-    "Real-time signal 36", "Real-time signal 37", "Real-time signal 38",
-    "Real-time signal 39", "Real-time signal 40", "Real-time signal 41",
-    "Real-time signal 42", "Real-time signal 43", "Real-time signal 44",
-    "Real-time signal 45", "Real-time signal 46", "Real-time signal 47",
-    "Real-time signal 48", "Real-time signal 49", "Real-time signal 50",
-    "Real-time signal 51", "Real-time signal 52", "Real-time signal 53",
-    "Real-time signal 54", "Real-time signal 55", "Real-time signal 56",
-    "Real-time signal 57", "Real-time signal 58", "Real-time signal 59",
-    "Real-time signal 60", "Real-time signal 61", "Real-time signal 62",
-    "Real-time signal 63",
-};
+   range counts up from SIGRTMIN, the upper half down from SIGRTMAX, and an
+   odd count gives the lower half one more. The tables, indexed by the
+   offset from SIGRTMIN or SIGRTMAX, are made by the preprocessor ten
+   entries a row: offsets 0 to 129 cover any range below SIGPORT_NSIG (Linux
+   on MIPS has 94 real-time signals, 34 to 127 with glibc). Offset 0 is
+   SIGRTMIN or SIGRTMAX itself, named without the "+0". */
+#define SP_RT_NAMES 130
+#define SP_STR(x) #x
+#define SP_RTMIN_NAME(n) "SIGRTMIN+" SP_STR(n)
+#define SP_RTMAX_NAME(n) "SIGRTMAX-" SP_STR(n)
+#define SP_RT_DESCRIPTION(n) "Real-time signal " SP_STR(n)
+#define SP_RT_ROW(f, tens)                                                  \
+  f(tens##0), f(tens##1), f(tens##2), f(tens##3), f(tens##4), f(tens##5),   \
+      f(tens##6), f(tens##7), f(tens##8), f(tens##9)
+#define SP_RT_TABLE(f)                                                      \
+  SP_RT_ROW(f, ), SP_RT_ROW(f, 1), SP_RT_ROW(f, 2), SP_RT_ROW(f, 3),         \
+      SP_RT_ROW(f, 4), SP_RT_ROW(f, 5), SP_RT_ROW(f, 6), SP_RT_ROW(f, 7),    \
+      SP_RT_ROW(f, 8), SP_RT_ROW(f, 9), SP_RT_ROW(f, 10), SP_RT_ROW(f, 11),  \
+      SP_RT_ROW(f, 12)
+static const char *const rtmin_names[] = {SP_RT_TABLE(SP_RTMIN_NAME)};
+static const char *const rtmax_names[] = {SP_RT_TABLE(SP_RTMAX_NAME)};
+static const char *const rt_descriptions[] = {
+    SP_RT_TABLE(SP_RT_DESCRIPTION)};
+_Static_assert(sizeof rt_descriptions / sizeof rt_descriptions[0] ==
+                   SP_RT_NAMES,
+               "ten entries a row, thirteen rows");
+_Static_assert(SIGPORT_NSIG <= SP_RT_NAMES,
+               "every real-time offset has a name");
 
 /* The backend's entry for signum, or NULL. */
 static const struct sp_signal_desc *find_desc(int signum) {
@@ -105,8 +76,8 @@ const char *sigport_signame(int signum) {
   if (off < 0) return NULL;
   lo = sp__backend_rtmin();
   hi = sp__backend_rtmax();
-  if (off <= (hi - lo) / 2) return rtmin_names[off];
-  return rtmax_names[hi - signum];
+  if (off <= (hi - lo) / 2) return off == 0 ? "SIGRTMIN" : rtmin_names[off];
+  return signum == hi ? "SIGRTMAX" : rtmax_names[hi - signum];
 }
 
 int sigport_strsignal(int signum, const char **description) {

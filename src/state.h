@@ -48,7 +48,8 @@ struct sp_slot {
   sp_atomic_int code, errnum, status;
   sp_atomic_uint pid, uid;
   sp_atomic_long band;
-  sp_atomic_intptr value;
+  sp_atomic_intptr value;   /* si_value.sival_ptr */
+  sp_atomic_int value_int;  /* si_value.sival_int */
   sp_atomic_ptr addr;
 };
 
@@ -57,7 +58,9 @@ struct sp_record {
   int code, errnum, status;
   unsigned pid, uid;
   long band;
-  intptr_t value;
+  intptr_t value;   /* si_value.sival_ptr as an integer */
+  int value_int;    /* si_value.sival_int: not the low bytes of `value` on
+                       a big-endian 64-bit system */
   void *addr;
 };
 

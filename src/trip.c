@@ -28,6 +28,7 @@ static void record(struct sp_slot *slot, const struct sp_record *rec) {
   atomic_store_explicit(&slot->uid, rec->uid, SP_RELAXED);
   atomic_store_explicit(&slot->band, rec->band, SP_RELAXED);
   atomic_store_explicit(&slot->value, rec->value, SP_RELAXED);
+  atomic_store_explicit(&slot->value_int, rec->value_int, SP_RELAXED);
   atomic_store_explicit(&slot->addr, rec->addr, SP_RELAXED);
   atomic_store_explicit(&slot->seq, seq + 2, SP_RELEASE);
   atomic_flag_clear_explicit(&slot->busy, SP_RELEASE);

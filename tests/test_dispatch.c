@@ -91,7 +91,7 @@ START_TEST(test_held_slot_does_not_hold_dispatch) {
   queue_usr1(5);
   ck_assert_int_eq(sigport_dispatch(), 0);
   ck_assert_int_eq(c.calls, 1);
-  ck_assert_int_eq((int)c.last.value, 5);
+  ck_assert_int_eq(c.last.value_int, 5);
   /* A record of 9 that dispatch never reads whole: the writer stops half
      way, holding the slot. */
   queue_usr1(9);
@@ -99,20 +99,21 @@ START_TEST(test_held_slot_does_not_hold_dispatch) {
   seq = atomic_load(&slot->seq);
   atomic_store(&slot->seq, seq + 1);
   atomic_store(&slot->value, (intptr_t)-1);
+  atomic_store(&slot->value_int, -1);
   queue_usr1(11);
   ck_assert_int_eq(sigport_dispatch(), 0);
   ck_assert_int_eq(c.calls, 2);
   ck_assert_uint_eq(c.last.count, 2);
   ck_assert_int_eq(c.last.signo, SIGUSR1);
   ck_assert_int_eq(c.last.code, SI_QUEUE);
-  ck_assert_int_eq((int)c.last.value, 5);
+  ck_assert_int_eq(c.last.value_int, 5);
   /* The writer finishes: the next delivery is read as it is. */
   atomic_store(&slot->seq, seq + 2);
   atomic_flag_clear(&slot->busy);
   queue_usr1(13);
   ck_assert_int_eq(sigport_dispatch(), 0);
   ck_assert_int_eq(c.calls, 3);
-  ck_assert_int_eq((int)c.last.value, 13);
+  ck_assert_int_eq(c.last.value_int, 13);
 }
 END_TEST
 #endif

@@ -256,7 +256,7 @@ static void fresh_thread_main(void *p) {
            sigport_last_error());
   t->first_oserror = sigport_last_oserror();
   sigport_sigemptyset(&set);
-  keep(&t->addset, sigport_sigaddset(&set, 88));
+  keep(&t->addset, sigport_sigaddset(&set, 188));
 #if !defined(_WIN32)
   /* SIGKILL is refused before the main-thread check: SIGPORT_EOS with
      EINVAL, on this thread. */
@@ -276,8 +276,8 @@ START_TEST(test_last_error_is_thread_local) {
   ck_assert_int_eq(sigport_last_oserror(), ESRCH);
 #endif
   sigport_sigemptyset(&set);
-  SP_ASSERT_FAILS(sigport_sigaddset(&set, 77), SIGPORT_EVALUE, "77");
-  snprintf(expect, sizeof expect, "signal number 77 out of range [1; %d]",
+  SP_ASSERT_FAILS(sigport_sigaddset(&set, 177), SIGPORT_EVALUE, "177");
+  snprintf(expect, sizeof expect, "signal number 177 out of range [1; %d]",
            SIGPORT_NSIG - 1);
   ck_assert_ptr_nonnull(strstr(sigport_last_error(), expect));
 
@@ -286,8 +286,8 @@ START_TEST(test_last_error_is_thread_local) {
   /* A new thread starts with nothing, whatever this one did. */
   ck_assert_str_eq(t.first_message, "");
   ck_assert_int_eq(t.first_oserror, 0);
-  ASSERT_OUTCOME(t.addset, SIGPORT_EVALUE, "88");
-  ck_assert_ptr_null(strstr(t.addset.message, "77"));
+  ASSERT_OUTCOME(t.addset, SIGPORT_EVALUE, "188");
+  ck_assert_ptr_null(strstr(t.addset.message, "177"));
 #if !defined(_WIN32)
   ASSERT_OUTCOME(t.settable, SIGPORT_EOS, "SIGKILL");
   ck_assert_int_eq(t.oserror_after, EINVAL);
@@ -295,7 +295,7 @@ START_TEST(test_last_error_is_thread_local) {
 #endif
   /* The other thread's failures left this thread's message alone. */
   ck_assert_ptr_nonnull(strstr(sigport_last_error(), expect));
-  ck_assert_ptr_null(strstr(sigport_last_error(), "88"));
+  ck_assert_ptr_null(strstr(sigport_last_error(), "188"));
 }
 END_TEST
 
@@ -317,10 +317,10 @@ END_TEST
 START_TEST(test_messages_name_the_value) {
   char expect[96];
   const char *desc = NULL;
-  snprintf(expect, sizeof expect, "signal number 99 out of range [1; %d]",
+  snprintf(expect, sizeof expect, "signal number 199 out of range [1; %d]",
            SIGPORT_NSIG - 1);
   ck_assert_int_eq(sigport_init(0), 0);
-  SP_ASSERT_FAILS(sigport_signal(99, handler, NULL, NULL), SIGPORT_EVALUE,
+  SP_ASSERT_FAILS(sigport_signal(199, handler, NULL, NULL), SIGPORT_EVALUE,
                   expect);
   ck_assert_ptr_nonnull(strstr(sigport_last_error(), "sigport_signal"));
   snprintf(expect, sizeof expect, "signal number -3 out of range [1; %d]",

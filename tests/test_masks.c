@@ -396,10 +396,14 @@ START_TEST(test_bad_mask) {
   bad.bits[0] |= 1u;
   SP_ASSERT_FAILS(sigport_pthread_sigmask(SIGPORT_SIG_SETMASK, &bad, &old),
                   SIGPORT_EVALUE, "signal number 0 out of range");
-  bad = set;
-  bad.bits[1] |= (uint64_t)1 << (100 - 64);
-  SP_ASSERT_FAILS(sigport_pthread_sigmask(SIGPORT_SIG_UNBLOCK, &bad, &old),
-                  SIGPORT_EVALUE, "signal number 100 out of range");
+  /* Signal 100 is out of range where there are fewer signals than on
+     MIPS (127). */
+  if (SIGPORT_NSIG <= 100) {
+    bad = set;
+    bad.bits[1] |= (uint64_t)1 << (100 - 64);
+    SP_ASSERT_FAILS(sigport_pthread_sigmask(SIGPORT_SIG_UNBLOCK, &bad, &old),
+                    SIGPORT_EVALUE, "signal number 100 out of range");
+  }
   ck_assert(memcmp(&old, &before, sizeof old) == 0);
   m1 = raw_mask();
   ck_assert(same_raw(&m0, &m1));

@@ -271,7 +271,7 @@ static void forked_child(const struct fork_expect *e) {
   v.sival_int = CHILD_VALUE;
   if (sigqueue(getpid(), SIGRTMIN, v) != 0) _exit(CHILD_SEND);
   if (child_dispatched_once(&f_rt, calls, total) != 0 ||
-      f_rt.last.value != CHILD_VALUE || f_rt.last.code != SI_QUEUE)
+      f_rt.last.value_int != CHILD_VALUE || f_rt.last.code != SI_QUEUE)
     _exit(CHILD_QUEUE_SELF);
   _exit(CHILD_OK);
 }

@@ -148,7 +148,8 @@ START_TEST(test_valid_matches_system) {
   ck_assert_int_eq(sigport_sigismember(&valid, 33), 0);
   ck_assert_int_eq(sigport_sigismember(&valid, 34), 1);
   ck_assert_int_eq(sigport_sigismember(&valid, 64), 1);
-  ck_assert_int_eq(count, 62);
+  /* 1 to SIGPORT_NSIG - 1 (64, or 127 on MIPS), but 32 and 33. */
+  ck_assert_int_eq(count, SIGPORT_NSIG - 3);
 #endif
 #endif
 }

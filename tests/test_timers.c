@@ -219,22 +219,54 @@ END_TEST
 
 /* Times are rounded up to the microsecond: the interval shows it exactly,
    since the system keeps it as it was given. */
+/* Times are rounded as CPython rounds them: the seconds times 1e9 up to a
+   whole nanosecond, then up to the microsecond; and read back as tv_sec +
+   tv_usec / 1e6. The results are the same on every system: the expected
+   values are doubles in a table, since under __FLT_EVAL_METHOD__ 2 (32-bit
+   x86) a constant in an expression, as in `x == 1e-6`, is the long double
+   nearest to it rather than the double. */
 START_TEST(test_round_up) {
+  static const struct {
+    double set, want;
+    long sec, usec; /* what the kernel holds */
+  } cases[] = {
+      {1e-6, 1e-6, 0, 1},       /* one microsecond */
+      {1e-7, 1e-6, 0, 1},       /* up to one microsecond */
+      {1e-9, 1e-6, 0, 1},
+      {0.000003, 3e-6, 0, 3},   /* whole microseconds stay as they are */
+      {7e-6, 7e-6, 0, 7},
+      {0.25, 0.25, 0, 250000},
+      {0.251763, 0.251763, 0, 251763},
+      {0.999999, 0.999999, 0, 999999},
+      {0.5000005, 0.500001, 0, 500001}, /* half a microsecond goes up */
+      {0.5000004, 0.500001, 0, 500001},
+      {1.0000004e-6, 2e-6, 0, 2},       /* never shorter than asked */
+      {0.9999995, 1.0, 1, 0},           /* up to a whole second */
+      {0.9999999999999999, 1.0, 1, 0},  /* the double just below 1 */
+      {2.9999999999999996, 3.0, 3, 0},  /* the double just below 3 */
+      /* 1 + 0.500001 in double arithmetic, one more than the double
+         nearest 1.500001. */
+      {1.5000001, 0x1.800010c6f7a0cp+0, 1, 500001},
+      {1234.5678, 1234.5678, 1234, 567800},
+  };
   sigport_itimerval_t cur;
-  SP_ASSERT_OK(sigport_setitimer(SIGPORT_ITIMER_REAL, 100.0, 1e-7, NULL));
-  SP_ASSERT_OK(sigport_getitimer(SIGPORT_ITIMER_REAL, &cur));
-  ck_assert_msg(cur.interval == 1e-6, "interval %.9f", cur.interval);
-  SP_ASSERT_OK(sigport_setitimer(SIGPORT_ITIMER_REAL, 100.0, 1.5000001, NULL));
-  SP_ASSERT_OK(sigport_getitimer(SIGPORT_ITIMER_REAL, &cur));
-  ck_assert_msg(fabs(cur.interval - 1.500001) < 1e-9, "interval %.9f",
-                cur.interval);
-  /* Already whole microseconds: unchanged. */
-  SP_ASSERT_OK(sigport_setitimer(SIGPORT_ITIMER_REAL, 100.0, 0.25, NULL));
-  SP_ASSERT_OK(sigport_getitimer(SIGPORT_ITIMER_REAL, &cur));
-  ck_assert(cur.interval == 0.25);
-  SP_ASSERT_OK(sigport_setitimer(SIGPORT_ITIMER_REAL, 100.0, 0.000003, NULL));
-  SP_ASSERT_OK(sigport_getitimer(SIGPORT_ITIMER_REAL, &cur));
-  ck_assert_msg(cur.interval == 3e-6, "interval %.9f", cur.interval);
+  struct itimerval raw;
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    SP_ASSERT_OK(sigport_setitimer(SIGPORT_ITIMER_REAL, 100.0, cases[i].set,
+                                   NULL));
+    ck_assert_int_eq(getitimer(ITIMER_REAL, &raw), 0);
+    ck_assert_msg(raw.it_interval.tv_sec == cases[i].sec &&
+                      raw.it_interval.tv_usec == cases[i].usec,
+                  "%.17g: the kernel holds %ld.%06ld, expected %ld.%06ld",
+                  cases[i].set, (long)raw.it_interval.tv_sec,
+                  (long)raw.it_interval.tv_usec, cases[i].sec,
+                  cases[i].usec);
+    SP_ASSERT_OK(sigport_getitimer(SIGPORT_ITIMER_REAL, &cur));
+    ck_assert_msg(cur.interval == cases[i].want,
+                  "%.17g: interval %.17g, expected %.17g", cases[i].set,
+                  cur.interval, cases[i].want);
+  }
   SP_ASSERT_OK(sigport_setitimer(SIGPORT_ITIMER_REAL, 0, 0, NULL));
 }
 END_TEST

@@ -653,6 +653,9 @@ START_TEST(test_raise_each_dispatched) {
     ck_assert_int_eq(c.last.signo, s);
     ck_assert_int_eq(c.last.code, -1); /* not a console event */
     ck_assert_int_eq(c.last.pid, 0);
+    /* No sigval on Windows: value and value_int are both 0. */
+    ck_assert(c.last.value == 0);
+    ck_assert_int_eq(c.last.value_int, 0);
     /* Still installed after the delivery. */
     SP_ASSERT_OK(sigport_getsignal(s, &cur));
     ck_assert(cur.fn == sp_count_handler);

@@ -944,6 +944,25 @@ static int mask_own_view(void) {
 }
 
 #if defined(__linux__)
+/* Reads a mask of /proc/PID/status: hexadecimal digits, as many as the
+   kernel has signals over four (16, or 32 on MIPS with its 128 signals),
+   the highest signals first; the last digit holds signals 1 to 4. */
+static void proc_mask(const char *text, sigport_sigset_t *set) {
+  static const char digits[] = "0123456789abcdef";
+  const char *first = text, *last;
+  int s;
+  sigport_sigemptyset(set);
+  while (*first == ' ' || *first == '\t') first++;
+  for (last = first; *last != '\0' && strchr(digits, *last) != NULL; last++)
+    continue;
+  for (s = 1; last > first; last--, s += 4) {
+    int value = (int)(strchr(digits, last[-1]) - digits), b;
+    for (b = 0; b < 4; b++)
+      if (((value >> b) & 1) && s + b < SIGPORT_NSIG)
+        sigport_sigaddset(set, s + b);
+  }
+}
+
 /* Decodes /proc/PID/status. Returns an exit status, or -1 when the file
    cannot be opened and `quiet` asks for the fallback instead of an error. */
 static int mask_proc(const char *pid, int quiet) {
@@ -974,13 +993,8 @@ static int mask_proc(const char *pid, int quiet) {
     }
     for (k = 0; k < 5; k++) {
       size_t n = strlen(rows[k].field);
-      unsigned long long bits;
-      int s;
       if (strncmp(line, rows[k].field, n) != 0) continue;
-      bits = strtoull(line + n, NULL, 16);
-      sigport_sigemptyset(&sets[k]);
-      for (s = 1; s <= 64 && s < SIGPORT_NSIG; s++)
-        if (bits & (1ULL << (s - 1))) sigport_sigaddset(&sets[k], s);
+      proc_mask(line + n, &sets[k]);
       found[k] = 1;
     }
   }

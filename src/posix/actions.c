@@ -69,12 +69,14 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
     rec.band = 0;
 #endif
     rec.value = (intptr_t)si->si_value.sival_ptr;
+    rec.value_int = si->si_value.sival_int;
     rec.addr = is_fault_signal(signum) ? si->si_addr : NULL;
   } else {
     rec.code = rec.errnum = rec.status = 0;
     rec.pid = rec.uid = 0;
     rec.band = 0;
     rec.value = 0;
+    rec.value_int = 0;
     rec.addr = NULL;
   }
   /* Not recorded: sigport_shutdown() gave the disposition back after the

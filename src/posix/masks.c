@@ -130,6 +130,7 @@ static void fill_info(const siginfo_t *si, sigport_siginfo_t *info) {
   if (signo == SIGPOLL) info->band = (int64_t)si->si_band;
 #endif
   info->value = (intptr_t)si->si_value.sival_ptr;
+  info->value_int = si->si_value.sival_int;
   if (signo == SIGSEGV || signo == SIGBUS || signo == SIGFPE ||
       signo == SIGILL || signo == SIGTRAP)
     info->addr = si->si_addr;
@@ -268,8 +269,7 @@ int sigport_sigtimedwait(const sigport_sigset_t *set, double timeout,
 #if SIGPORT_HAVE_SIGWAITINFO
   sigport_siginfo_t got;
   sigset_t native;
-  double ns;
-  int64_t timeout_ns;
+  uint64_t ns;
   int rc = get_wait_set(set, fn, &native);
   if (rc != 0) return rc;
   if (isnan(timeout) || isinf(timeout))
@@ -278,13 +278,11 @@ int sigport_sigtimedwait(const sigport_sigset_t *set, double timeout,
     return sp__fail(SIGPORT_EVALUE, "%s: timeout %g must be non-negative", fn,
                     timeout);
   /* Rounded up to the nanosecond, so the wait is never shorter than
-     asked. 2^63 ns is about 292 years. */
-  ns = timeout * 1e9;
-  if (ns >= 9223372036854775808.0)
+     asked, the same on every floating-point unit. 2^63 ns is about 292
+     years. */
+  if (sp__seconds_to_ns(timeout, &ns) != 0)
     return sp__fail(SIGPORT_EVALUE, "%s: timeout %g too large", fn, timeout);
-  timeout_ns = (int64_t)ns;
-  if ((double)timeout_ns < ns) timeout_ns++;
-  rc = wait_loop(&native, timeout_ns, &got, fn);
+  rc = wait_loop(&native, (int64_t)ns, &got, fn);
   if (info != NULL && fills_info(rc)) *info = got;
   return rc;
 #else

@@ -36,8 +36,12 @@ SP_SAME(SIGVTALRM)
 SP_SAME(SIGPROF)
 SP_SAME(SIGWINCH)
 SP_SAME(SIGSYS)
+/* The names only some systems have, and the aliases. */
 #ifdef SIGIO
 SP_SAME(SIGIO)
+#endif
+#ifdef SIGPOLL
+SP_SAME(SIGPOLL)
 #endif
 #ifdef SIGPWR
 SP_SAME(SIGPWR)
@@ -50,6 +54,30 @@ SP_SAME(SIGEMT)
 #endif
 #ifdef SIGINFO
 SP_SAME(SIGINFO)
+#endif
+#ifdef SIGLOST
+SP_SAME(SIGLOST)
+#endif
+#ifdef SIGIOT
+SP_SAME(SIGIOT)
+#endif
+#ifdef SIGCLD
+SP_SAME(SIGCLD)
+#endif
+#if defined(__linux__)
+/* And the other way round on Linux, where the build's feature macros show
+   the signals of glibc and musl (musl shows the alias SIGCLD only with
+   _GNU_SOURCE): sigport.h names none that the system lacks. */
+#if (defined(SIGPORT_SIGIO) && !defined(SIGIO)) ||           \
+    (defined(SIGPORT_SIGPOLL) && !defined(SIGPOLL)) ||       \
+    (defined(SIGPORT_SIGPWR) && !defined(SIGPWR)) ||         \
+    (defined(SIGPORT_SIGSTKFLT) && !defined(SIGSTKFLT)) ||   \
+    (defined(SIGPORT_SIGEMT) && !defined(SIGEMT)) ||         \
+    (defined(SIGPORT_SIGINFO) && !defined(SIGINFO)) ||       \
+    (defined(SIGPORT_SIGLOST) && !defined(SIGLOST)) ||       \
+    (defined(SIGPORT_SIGIOT) && !defined(SIGIOT))
+#error "sigport.h names a signal that this system does not have"
+#endif
 #endif
 #if defined(NSIG) && !defined(__FreeBSD__) && !defined(__DragonFly__)
 _Static_assert(SIGPORT_NSIG == NSIG, "SIGPORT_NSIG differs from NSIG");
@@ -106,7 +134,12 @@ static const struct sp_signal_desc table[] = {
 #ifdef SIGIO
     E(SIGIO, "I/O possible", T)
 #endif
-#ifdef SIGINFO
+#if defined(SIGINFO) && defined(SIGPWR) && SIGINFO == SIGPWR
+    /* Linux on alpha: one signal, SIGINFO first as Python names it, with
+       SIGPWR's description and default action, as the C library and the
+       kernel give them. */
+    E(SIGINFO, "Power failure", T)
+#elif defined(SIGINFO)
     E(SIGINFO, "Information request", I)
 #endif
 #ifdef SIGPWR
@@ -120,6 +153,12 @@ static const struct sp_signal_desc table[] = {
 #endif
 #if defined(SIGPOLL) && defined(SIGIO) && SIGPOLL == SIGIO
     E(SIGPOLL, "I/O possible", T)
+#endif
+#if defined(SIGLOST) && defined(SIGPWR) && SIGLOST == SIGPWR
+    /* Linux on sparc: SIGPWR's number, named SIGPWR as Python names it. */
+    E(SIGLOST, "Power failure", T)
+#elif defined(SIGLOST)
+    E(SIGLOST, "Resource lost", T)
 #endif
 };
 

@@ -1,10 +1,13 @@
 /*
  * timers.c: alarm(), setitimer() and getitimer().
  *
- * Times are doubles in seconds. They are converted to a struct timeval by
- * rounding up to the next microsecond, so a tiny positive time stays
- * positive and never disarms a timer. Every argument is checked before the
- * system is called, so a failed call changes no timer.
+ * Times are doubles in seconds. They are converted to a struct timeval as
+ * CPython converts them: to whole nanoseconds, rounded up, then up to the
+ * microsecond, so a tiny positive time stays positive and never disarms a
+ * timer; and back as tv_sec + tv_usec / 1e6. seconds.c makes both with
+ * integers, so that every floating-point unit gives the same timeval and
+ * the same double. Every argument is checked before the system is called,
+ * so a failed call changes no timer.
  */
 #include <errno.h>
 #include <limits.h>
@@ -48,14 +51,21 @@ static double time_t_limit(void) {
   return limit;
 }
 
-/* Converts seconds to a timeval, rounding up to the microsecond. `what`
-   names the argument in the message. Fails, without touching *out, for
-   NaN, an infinite or too large time (SIGPORT_EVALUE) and a negative one
-   (SIGPORT_EITIMER). No libm call: the range is checked first, so the
-   integer conversions below are exact. */
+/* Whole nanoseconds to microseconds, rounded up. */
+static uint64_t ns_to_us(uint64_t ns) {
+  return ns / 1000u + (ns % 1000u != 0);
+}
+
+/* Converts seconds to a timeval: nanoseconds rounded up, then
+   microseconds rounded up. `what` names the argument in the message.
+   Fails, without touching *out, for NaN, an infinite or too large time
+   (SIGPORT_EVALUE) and a negative one (SIGPORT_EITIMER). No libm call:
+   the range is checked first, so the integer conversions below are
+   exact. */
 static int to_timeval(double seconds, const char *fn, const char *what,
                       struct timeval *out) {
-  double limit = time_t_limit(), frac;
+  double limit = time_t_limit();
+  uint64_t ns, us;
   int64_t whole;
   long usec;
   if (isnan(seconds) || isinf(seconds))
@@ -65,13 +75,18 @@ static int to_timeval(double seconds, const char *fn, const char *what,
   if (seconds >= limit)
     return sp__fail(SIGPORT_EVALUE, "%s: %s %g too large for the system", fn,
                     what, seconds);
-  /* A double of 2^53 or more is a whole number; limit is at most 2^63. */
-  whole = (int64_t)seconds;
-  /* seconds - whole is exact; scaling it may round, then it is rounded up
-     to a whole microsecond. */
-  frac = (seconds - (double)whole) * 1e6;
-  usec = (long)frac;
-  if ((double)usec < frac) usec++;
+  if (sp__seconds_to_ns(seconds, &ns) == 0) {
+    us = ns_to_us(ns);
+    whole = (int64_t)(us / 1000000u);
+    usec = (long)(us % 1000000u);
+  } else {
+    /* 2^63 ns (292 years) or more, where time_t holds it: the whole
+       seconds, and the fraction as above. A double of 2^53 or more is a
+       whole number, and seconds - whole is exact. */
+    whole = (int64_t)seconds;
+    (void)sp__seconds_to_ns(seconds - (double)whole, &ns);
+    usec = (long)ns_to_us(ns);
+  }
   if (usec >= 1000000L) {
     whole++;
     usec -= 1000000L;
@@ -110,7 +125,7 @@ static int check_kernel_range(int which, const struct timeval *tv,
 #endif
 
 static double from_timeval(const struct timeval *tv) {
-  return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+  return sp__seconds_of((int64_t)tv->tv_sec, (long)tv->tv_usec);
 }
 
 static void to_itimerval(const struct itimerval *in, sigport_itimerval_t *out) {

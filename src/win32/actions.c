@@ -174,6 +174,8 @@ static void lapse(int signum) {
 static void __cdecl crt_trip(int signum) {
   int saved_errno = errno;
   DWORD saved_error = GetLastError();
+  /* All zero but the code: no sender is known, and a C runtime signal
+     carries no sigval, so value and value_int are both 0. */
   struct sp_record rec = {0};
   if (is_fault_signal(signum) && !raising_here()) {
     /* A hardware fault: the runtime has put SIG_DFL back; returning lets

@@ -67,6 +67,7 @@ static void wait_for_dispatch(int signum, unsigned before) {
 }
 
 BOOL WINAPI sp__win32_console_handler(DWORD event) {
+  /* All zero but the code, the event: value and value_int are 0. */
   struct sp_record rec = {0};
   int signum, disp, ends_process = 0;
   unsigned before;

@@ -6,8 +6,8 @@
  *   - a handler for SIGUSR1, run once by sigport_raise(), with the
  *     delivery's siginfo;
  *   - a sigqueue() of SIGUSR2 with sival_int set, while SIGUSR2 is
- *     blocked, taken by sigport_sigtimedwait(): on a 32-bit target
- *     info.value is exactly the int that was sent;
+ *     blocked, taken by sigport_sigtimedwait(): info.value_int is exactly
+ *     the int that was sent, and info.value the union read as a pointer;
  *   - ITIMER_REAL armed for 1 microsecond and read back, then a 1
  *     microsecond interval read back, both printed; the SIGALRM the first
  *     one sends is taken by sigport_sigtimedwait().
@@ -99,22 +99,23 @@ static void queued_value(void) {
   rc = sigport_sigtimedwait(&set, 5.0, &info);
   MUST(rc);
   printf("sigqueue(SIGUSR2, 0x12345678): sigtimedwait %d, signo %d, "
-         "code %d, pid %lld (getpid %lld), value 0x%llx "
+         "code %d, pid %lld (getpid %lld), value_int 0x%x, value 0x%llx "
          "(sizeof(intptr_t) %u)\n",
          rc, info.signo, info.code, (long long)info.pid,
-         (long long)getpid(), (unsigned long long)(uintptr_t)info.value,
+         (long long)getpid(), (unsigned)info.value_int,
+         (unsigned long long)(uintptr_t)info.value,
          (unsigned)sizeof(intptr_t));
   CHECK(rc == 1, "sigtimedwait returned %d: the signal did not come", rc);
   CHECK(info.signo == SIGUSR2, "signo %d", info.signo);
   CHECK(info.code == SI_QUEUE, "code %d, expected SI_QUEUE (%d)", info.code,
         SI_QUEUE);
   CHECK(info.pid == (int64_t)getpid(), "pid %lld", (long long)info.pid);
-  /* Where a pointer is as wide as an int, sival_int is the whole union. */
-  if (sizeof(void *) == sizeof(int))
-    CHECK(info.value == 0x12345678, "value 0x%llx",
-          (unsigned long long)(uintptr_t)info.value);
-  else
-    printf("value not checked: pointers are wider than int here\n");
+  CHECK(info.value_int == 0x12345678, "value_int 0x%x",
+        (unsigned)info.value_int);
+  /* value is the same union read as a pointer, whatever the byte order. */
+  CHECK(info.value == (intptr_t)v.sival_ptr, "value 0x%llx, sival_ptr 0x%llx",
+        (unsigned long long)(uintptr_t)info.value,
+        (unsigned long long)(uintptr_t)v.sival_ptr);
   MUST(sigport_pthread_sigmask(SIGPORT_SIG_UNBLOCK, &set, NULL));
 }
 

@@ -90,7 +90,7 @@ int main(void) {
   CHECK(info.signo == SIGUSR1);
   CHECK(info.code == SI_QUEUE);
   CHECK(info.pid == getpid());
-  CHECK((int)info.value == 1234);
+  CHECK(info.value_int == 1234);
   CHECK(time64_calls == 1);
   CHECK(old_calls == 1);
 
