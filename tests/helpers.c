@@ -8,6 +8,7 @@
 #if defined(_WIN32)
 #include <windows.h>
 #else
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -80,10 +81,87 @@ void sp_drain_blocked(void) {
     if (any && sigtimedwait(&pending, NULL, &zero) < 0) return;
   }
 }
-#endif
 
 #if defined(__linux__)
 long sp_thread_id(void) { return (long)syscall(SYS_gettid); }
+
+/* The file reads "running" while the thread runs, and the number and
+   arguments of the system call it sleeps in otherwise ("0 0x3 ..." for a
+   read() of fd 3 on x86_64). */
+int sp_wait_blocked_in_read(long tid, int fd) {
+  char path[64], buf[256];
+  for (;;) {
+    long nr;
+    unsigned long arg0;
+    ssize_t n;
+    int f, err;
+    snprintf(path, sizeof path, "/proc/self/task/%ld/syscall", tid);
+    f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0) return -1;
+    n = read(f, buf, sizeof buf - 1);
+    err = errno;
+    close(f);
+    if (n < 0) {
+      errno = err;
+      return -1;
+    }
+    buf[n] = '\0';
+    if (sscanf(buf, "%ld %lx", &nr, &arg0) == 2 && nr == SYS_read &&
+        arg0 == (unsigned long)fd)
+      return 0;
+    sched_yield();
+  }
+}
+
+/* SigPnd is the thread's own pending set in hexadecimal, signal 1 in the
+   lowest bit. */
+int sp_wait_delivered(long tid, int signum) {
+  char path[64], buf[4096];
+  for (;;) {
+    const char *line;
+    unsigned long long pending;
+    ssize_t n;
+    int f, err;
+    snprintf(path, sizeof path, "/proc/self/task/%ld/status", tid);
+    f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0) return -1;
+    n = read(f, buf, sizeof buf - 1);
+    err = errno;
+    close(f);
+    if (n < 0) {
+      errno = err;
+      return -1;
+    }
+    buf[n] = '\0';
+    line = strstr(buf, "\nSigPnd:");
+    if (line == NULL || sscanf(line + 8, "%llx", &pending) != 1) {
+      errno = EPROTO;
+      return -1;
+    }
+    if ((pending & (1ULL << (signum - 1))) == 0) return 0;
+    sched_yield();
+  }
+}
+#else
+long sp_thread_id(void) { return 0; }
+
+int sp_wait_blocked_in_read(long tid, int fd) {
+  (void)tid;
+  (void)fd;
+  errno = ENOSYS;
+  return -1;
+}
+
+int sp_wait_delivered(long tid, int signum) {
+  (void)tid;
+  (void)signum;
+  errno = ENOSYS;
+  return -1;
+}
+#endif
+#endif
+
+#if defined(__linux__)
 
 void sp_wait_until_asleep(long tid) {
   char path[64], buf[256];

@@ -41,11 +41,24 @@ int sp_order_handler(int signum, const sigport_siginfo_t *info, void *arg);
 /* Takes every signal left pending while blocked in this thread or the
    process, so that unblocking raises nothing. */
 void sp_drain_blocked(void);
+
+/* The calling thread's kernel id, for the two waits below. */
+long sp_thread_id(void);
+
+/* Waits until thread `tid` of this process sleeps in read() on `fd`, so
+   that a signal sent to it then interrupts that read, whatever the load.
+   Linux only (/proc/self/task/TID/syscall): returns 0, or -1 with errno
+   set when the system cannot tell. */
+int sp_wait_blocked_in_read(long tid, int fd);
+
+/* Waits until the kernel has delivered `signum`, sent to thread `tid` of
+   this process, to a handler: a system call that the signal interrupted
+   has returned or been restarted by then. Linux only (SigPnd in
+   /proc/self/task/TID/status): returns 0, or -1 with errno set. */
+int sp_wait_delivered(long tid, int signum);
 #endif
 
 #if defined(__linux__)
-/* The calling thread's kernel id. */
-long sp_thread_id(void);
 /* Waits until thread tid of this process sleeps in the kernel (state S in
    /proc), so that what comes next finds it asleep. */
 void sp_wait_until_asleep(long tid);

@@ -386,15 +386,25 @@ END_TEST
 
 struct pipe_poke {
   pthread_t target;
-  int fd;
+  long target_tid;
+  int rfd, wfd;
+  int wait_rc, wait_err;
 };
 
+/* Signals the target once it sleeps in read(), then writes a byte once
+   the signal was delivered: an interrupted read has returned by then, and
+   a restarted one gets the byte. (Under ThreadSanitizer the trip itself
+   runs only after the read returns.) */
 static void *poke_then_write(void *arg) {
   struct pipe_poke *p = arg;
-  sp_sleep_ms(150);
+  p->wait_rc = sp_wait_blocked_in_read(p->target_tid, p->rfd);
+  p->wait_err = errno;
   pthread_kill(p->target, SIGUSR1);
-  sp_sleep_ms(150);
-  if (write(p->fd, "x", 1) != 1) abort();
+  if (p->wait_rc == 0) {
+    p->wait_rc = sp_wait_delivered(p->target_tid, SIGUSR1);
+    p->wait_err = errno;
+  }
+  if (write(p->wfd, "x", 1) != 1) abort();
   return NULL;
 }
 
@@ -407,12 +417,18 @@ static ssize_t interrupted_read(int *err) {
   pthread_t t;
   struct pipe_poke p;
   ck_assert_int_eq(pipe(fds), 0);
+  memset(&p, 0, sizeof p);
   p.target = pthread_self();
-  p.fd = fds[1];
+  p.target_tid = sp_thread_id();
+  p.rfd = fds[0];
+  p.wfd = fds[1];
   ck_assert_int_eq(pthread_create(&t, NULL, poke_then_write, &p), 0);
   n = read(fds[0], &byte, 1);
   *err = errno;
   ck_assert_int_eq(pthread_join(t, NULL), 0);
+  ck_assert_msg(p.wait_rc == 0,
+                "cannot follow thread %ld through /proc: %s", p.target_tid,
+                strerror(p.wait_err));
   close(fds[0]);
   close(fds[1]);
   return n;
