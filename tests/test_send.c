@@ -129,7 +129,8 @@ END_TEST
    blocking call fail with EINTR. */
 struct reader {
   int fd;
-  atomic_int started, done;
+  long tid;
+  atomic_int started;
   ssize_t n;
   int err;
 };
@@ -137,34 +138,33 @@ struct reader {
 static void *reader_main(void *arg) {
   struct reader *r = arg;
   char c;
+  r->tid = sp_thread_id();
   atomic_store(&r->started, 1);
   r->n = read(r->fd, &c, 1);
   r->err = errno;
-  atomic_store(&r->done, 1);
   return NULL;
 }
 
 START_TEST(test_pthread_kill_interrupts_worker) {
   struct reader r;
   pthread_t t;
-  int fds[2], i;
+  int fds[2];
   memset(&r, 0, sizeof r);
   SP_ASSERT_OK(sigport_signal(SIGUSR1, sp_count_handler, &usr1, NULL));
   ck_assert_int_eq(pipe(fds), 0);
   r.fd = fds[0];
   ck_assert_int_eq(pthread_create(&t, NULL, reader_main, &r), 0);
   while (!atomic_load(&r.started)) sched_yield();
-  /* Sent again until the read ended, in case the first came before the
-     read began. */
-  for (i = 0; i < 100 && !atomic_load(&r.done); i++) {
-    sp_sleep_ms(50);
-    if (!atomic_load(&r.done)) SP_ASSERT_OK(sigport_pthread_kill(t, SIGUSR1));
-  }
+  /* Sent once the worker sleeps in read(), so that it interrupts it. */
+  ck_assert_msg(sp_wait_blocked_in_read(r.tid, r.fd) == 0,
+                "cannot follow thread %ld through /proc: %s", r.tid,
+                strerror(errno));
+  SP_ASSERT_OK(sigport_pthread_kill(t, SIGUSR1));
   ck_assert_int_eq(pthread_join(t, NULL), 0);
   ck_assert_int_eq(r.n, -1);
   ck_assert_int_eq(r.err, EINTR);
   ck_assert_int_eq(sigport_dispatch(), 0);
-  ck_assert_int_ge(usr1.calls, 1);
+  ck_assert_int_eq(usr1.calls, 1);
   close(fds[0]);
   close(fds[1]);
 }
@@ -174,48 +174,59 @@ END_TEST
 /* siginterrupt                                                       */
 /* ------------------------------------------------------------------ */
 
-/* A thread that sends SIGUSR1 to the main thread while it reads a pipe.
-   `restart`: send once, wait until the trip ran (the read was
-   interrupted), then write a byte so that the restarted read ends.
-   Otherwise: send every 50 ms until the read ended. */
+/* A thread that sends SIGUSR1 to the main thread once it sleeps in a
+   read() of a pipe, then writes a byte once the signal was delivered: an
+   interrupted read has returned by then, and a restarted one gets the
+   byte. */
 struct poker {
   pthread_t target;
-  int wfd, restart;
-  atomic_int done;
-  int sent;
+  long target_tid;
+  int rfd, wfd;
+  int wait_rc, wait_err;
 };
 
 static void *poker_main(void *arg) {
   struct poker *p = arg;
-  int i;
   (void)sigport_thread_block(NULL);
-  if (p->restart) {
-    sp_sleep_ms(100);
-    pthread_kill(p->target, SIGUSR1);
-    p->sent++;
-    for (i = 0; i < 400 && !sigport_pending(); i++) sp_sleep_ms(5);
-    sp_sleep_ms(50);
-    (void)!write(p->wfd, "x", 1);
-    return NULL;
+  p->wait_rc = sp_wait_blocked_in_read(p->target_tid, p->rfd);
+  p->wait_err = errno;
+  pthread_kill(p->target, SIGUSR1);
+  if (p->wait_rc == 0) {
+    p->wait_rc = sp_wait_delivered(p->target_tid, SIGUSR1);
+    p->wait_err = errno;
   }
-  for (i = 0; i < 100 && !atomic_load(&p->done); i++) {
-    sp_sleep_ms(50);
-    if (!atomic_load(&p->done)) {
-      pthread_kill(p->target, SIGUSR1);
-      p->sent++;
-    }
-  }
+  (void)!write(p->wfd, "x", 1);
   return NULL;
 }
 
-START_TEST(test_siginterrupt_eintr) {
+/* Reads one byte from a pipe while a poker signals this thread: returns
+   read()'s result, with its errno in *err and the byte in *c. */
+static ssize_t poked_read(int *err, char *c) {
   struct poker p;
   pthread_t t;
   int fds[2];
+  ssize_t n;
+  memset(&p, 0, sizeof p);
+  ck_assert_int_eq(pipe(fds), 0);
+  p.target = pthread_self();
+  p.target_tid = sp_thread_id();
+  p.rfd = fds[0];
+  p.wfd = fds[1];
+  ck_assert_int_eq(pthread_create(&t, NULL, poker_main, &p), 0);
+  n = read(fds[0], c, 1);
+  *err = errno;
+  ck_assert_int_eq(pthread_join(t, NULL), 0);
+  ck_assert_msg(p.wait_rc == 0, "cannot follow thread %ld through /proc: %s",
+                p.target_tid, strerror(p.wait_err));
+  close(fds[0]);
+  close(fds[1]);
+  return n;
+}
+
+START_TEST(test_siginterrupt_eintr) {
   char c;
   ssize_t n;
   int err;
-  memset(&p, 0, sizeof p);
   SP_ASSERT_OK(sigport_signal(SIGUSR1, sp_count_handler, &usr1, NULL));
   /* The default: no SA_RESTART. */
   ck_assert_int_eq(raw_flags(SIGUSR1) & SA_RESTART, 0);
@@ -223,49 +234,29 @@ START_TEST(test_siginterrupt_eintr) {
   ck_assert_int_ne(raw_flags(SIGUSR1) & SA_RESTART, 0);
   SP_ASSERT_OK(sigport_siginterrupt(SIGUSR1, 1));
   ck_assert_int_eq(raw_flags(SIGUSR1) & SA_RESTART, 0);
-  ck_assert_int_eq(pipe(fds), 0);
-  p.target = pthread_self();
-  p.wfd = fds[1];
-  ck_assert_int_eq(pthread_create(&t, NULL, poker_main, &p), 0);
-  n = read(fds[0], &c, 1);
-  err = errno;
-  atomic_store(&p.done, 1);
-  ck_assert_int_eq(pthread_join(t, NULL), 0);
+  n = poked_read(&err, &c);
   ck_assert_int_eq(n, -1);
   ck_assert_int_eq(err, EINTR);
   ck_assert_int_eq(sigport_dispatch(), 0);
-  ck_assert_int_ge(usr1.calls, 1);
-  close(fds[0]);
-  close(fds[1]);
+  ck_assert_int_eq(usr1.calls, 1);
 }
 END_TEST
 
 START_TEST(test_siginterrupt_restart) {
-  struct poker p;
-  pthread_t t;
-  int fds[2];
   char c = 0;
   ssize_t n;
-  memset(&p, 0, sizeof p);
+  int err;
   SP_ASSERT_OK(sigport_signal(SIGUSR1, sp_count_handler, &usr1, NULL));
   SP_ASSERT_OK(sigport_siginterrupt(SIGUSR1, 0));
   ck_assert_int_ne(raw_flags(SIGUSR1) & SA_RESTART, 0);
-  ck_assert_int_eq(pipe(fds), 0);
-  p.target = pthread_self();
-  p.wfd = fds[1];
-  p.restart = 1;
-  ck_assert_int_eq(pthread_create(&t, NULL, poker_main, &p), 0);
-  n = read(fds[0], &c, 1);
-  ck_assert_int_eq(pthread_join(t, NULL), 0);
-  /* The read was interrupted (the trip ran) and restarted, and got the
-     byte. */
+  n = poked_read(&err, &c);
+  /* The read was interrupted (the signal was delivered while it slept)
+     and restarted, and got the byte. */
   ck_assert_int_eq(n, 1);
   ck_assert_int_eq(c, 'x');
   ck_assert_int_ne(sigport_pending(), 0);
   ck_assert_int_eq(sigport_dispatch(), 0);
   ck_assert_int_eq(usr1.calls, 1);
-  close(fds[0]);
-  close(fds[1]);
 }
 END_TEST
 
