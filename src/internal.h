@@ -36,6 +36,24 @@ int sp__dispatch_one(int signum);
    signal back) without the checks and the dispatch of sigport_signal(). */
 int sp__set_handler(int signum, sigport_handler_fn fn, void *arg);
 
+/* Holds and releases signum for a watch or an added handler (handlers.c),
+   under the lock, after the count of what holds it changed. hold installs
+   the trip unless it is installed (a failure made with sp__fail()).
+   release, once nothing of sigport's holds the signal, sets what the
+   primary handler asks for (SIG_DFL, SIG_IGN) or gives back the saved
+   action, but only where the trip is still the installed action: another
+   action there is left alone. */
+int sp__hold(int signum);
+void sp__release(int signum);
+
+/* The added handlers (chain.c), on the main thread. run calls those of
+   signum in the order they were added, with the same info, and returns the
+   first non-zero result; check reports, once, a chained action that
+   changed the disposition; clear drops them all (sigport_shutdown()). */
+int sp__added_run(int signum, const sigport_siginfo_t *info);
+void sp__added_check_chain(int signum);
+void sp__added_clear_all(void);
+
 /* Times (seconds.c), converted as CPython converts them, with the same
    result whatever the floating-point unit. seconds_to_ns: seconds >= 0
    (not NaN) times 1e9, rounded to a double as one multiplication rounds

@@ -36,7 +36,8 @@
   X(send)            \
   X(reliability)     \
   X(cancel)          \
-  X(dispatch)
+  X(dispatch)        \
+  X(watch)
 #define SP_CHILDREN(C) C(process)
 #endif
 
