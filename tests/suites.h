@@ -37,7 +37,8 @@
   X(reliability)     \
   X(cancel)          \
   X(dispatch)        \
-  X(watch)
+  X(watch)           \
+  X(chain)
 #define SP_CHILDREN(C) C(process)
 #endif
 
