@@ -48,9 +48,8 @@
 # Skips. A test leaves out, under qemu-user only, what qemu-user does not
 # emulate, and says so on a line "SKIPPED under qemu-user (...): WHAT:
 # WHY" (sp_test_qemu_limit() in tests/helpers.h, qemu_limit in
-# tools/tests/lib.sh): /proc/PID/status of an emulated process, the two
-# highest real-time signals, and under qemu-i386 the tests that start
-# threads. Those lines are counted and listed for each target. A CTest
+# tools/tests/lib.sh): /proc/PID/status of an emulated process, blocking
+# signals from 63 up, and under qemu-i386 the tests that start threads. Those lines are counted and listed for each target. A CTest
 # test skipped (status 77) without such a line fails the target.
 #
 # Installs what it needs if dpkg does not have it (ci/packages.sh), as

@@ -37,8 +37,8 @@ int sp_test_qemu_limit(enum sp_qemu_limit limit, const char *what) {
             "dispositions";
       break;
     case SP_QEMU_HIGH_RT:
-      why = "the two highest real-time signals are qemu's own, the guest "
-            "cannot block them";
+      why = "qemu keeps signals 63 and 64 for itself and has none above, "
+            "the guest cannot block them";
       break;
     case SP_QEMU_I386_THREADS:
       if (strstr(emulator, "qemu-i386") == NULL) return 0;

@@ -30,14 +30,18 @@ enum sp_qemu_limit {
   /* /proc/PID/status of an emulated process shows qemu's dispositions:
      every signal caught, none ignored or blocked. */
   SP_QEMU_PROC_STATUS,
-  /* The two highest real-time signals (63 and 64 on glibc) are qemu's
-     own: the guest cannot block them. */
+  /* Signals from SP_QEMU_HIGH_RT_FIRST up cannot be blocked by the guest:
+     qemu keeps the host's two highest, 63 and 64, for itself, and has no
+     host signal for a guest's above 64 (MIPS has 127). */
   SP_QEMU_HIGH_RT,
   /* qemu-i386 (7.2): threads misbehave (pthread_join fails with EDEADLK,
      the main thread is not always recognised). Applies only where the
      emulator is qemu-i386. */
   SP_QEMU_I386_THREADS
 };
+
+/* The first signal of SP_QEMU_HIGH_RT. */
+#define SP_QEMU_HIGH_RT_FIRST 63
 
 /* 1 when the test runs under qemu-user and `limit` applies to this
    target: it then prints, once per process for each `what`, a line
