@@ -3,6 +3,7 @@
  */
 #include "helpers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #if defined(_WIN32)
@@ -12,7 +13,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 #endif
@@ -23,6 +23,42 @@
 int sp_test_under_valgrind(void) {
   const char *v = getenv("SIGPORT_TEST_RELAXED");
   return v != NULL && strcmp(v, "valgrind") == 0;
+}
+
+int sp_test_qemu_limit(enum sp_qemu_limit limit, const char *what) {
+  static const char *said[32];
+  static size_t nsaid;
+  const char *emulator = getenv("SIGPORT_TEST_EMULATOR");
+  const char *why = "";
+  size_t i;
+  if (emulator == NULL || strstr(emulator, "qemu") == NULL) return 0;
+  switch (limit) {
+    case SP_QEMU_PROC_STATUS:
+      why = "/proc/PID/status of an emulated process shows qemu's own "
+            "dispositions";
+      break;
+    case SP_QEMU_HIGH_RT:
+      why = "qemu keeps signals 63 and 64 for itself and has none above, "
+            "the guest cannot block them";
+      break;
+    case SP_QEMU_I386_THREADS:
+      if (strstr(emulator, "qemu-i386") == NULL) return 0;
+      why = "threads misbehave under qemu-i386 (pthread_join fails with "
+            "EDEADLK, the main thread is not always recognised)";
+      break;
+  }
+  for (i = 0; i < nsaid; i++)
+    if (said[i] == what) return 1;
+  if (nsaid < sizeof said / sizeof said[0]) said[nsaid++] = what;
+  printf("SKIPPED under qemu-user (%s): %s: %s\n", emulator, what, why);
+  fflush(stdout);
+  return 1;
+}
+
+void sp_tcase_add_thread_loop_test(TCase *tc, const TTest *t, int start,
+                                   int end) {
+  if (sp_test_qemu_limit(SP_QEMU_I386_THREADS, t->name)) return;
+  tcase_add_loop_test(tc, t, start, end);
 }
 
 int sp_order[64];

@@ -470,16 +470,16 @@ Suite *sp_suite_core(void) {
   tcase_add_test(tc, test_nested_dispatch);
   tcase_add_test(tc, test_siginfo_from_child_with_uid);
   tcase_add_test(tc, test_raise_dispatches);
-  tcase_add_test(tc, test_raise_off_main_thread_does_not_dispatch);
-  tcase_add_test(tc, test_pause_sleeps_until_signal);
-  tcase_add_test(tc, test_pause_woken_by_other_thread);
+  sp_tcase_add_thread_test(tc, test_raise_off_main_thread_does_not_dispatch);
+  sp_tcase_add_thread_test(tc, test_pause_sleeps_until_signal);
+  sp_tcase_add_thread_test(tc, test_pause_woken_by_other_thread);
   tcase_add_test(tc, test_pause_returns_at_once_when_pending);
   tcase_add_test(tc, test_fault_ends_process);
   tcase_add_test(tc, test_raised_fault_signal_dispatched);
-  tcase_add_test(tc, test_main_thread_rule);
+  sp_tcase_add_thread_test(tc, test_main_thread_rule);
   tcase_add_test(tc, test_installed_flags);
-  tcase_add_test(tc, test_eintr_by_default);
-  tcase_add_test(tc, test_restart_flag);
+  sp_tcase_add_thread_test(tc, test_eintr_by_default);
+  sp_tcase_add_thread_test(tc, test_restart_flag);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -439,18 +439,18 @@ Suite *sp_suite_send(void) {
   TCase *tc = tcase_create("pthread_kill");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 10);
-  tcase_add_test(tc, test_pthread_kill_existence_check);
+  sp_tcase_add_thread_test(tc, test_pthread_kill_existence_check);
   tcase_add_test(tc, test_pthread_kill_bad_signal);
   tcase_add_test(tc, test_pthread_kill_self_dispatches);
-  tcase_add_test(tc, test_pthread_kill_self_off_main);
-  tcase_add_test(tc, test_pthread_kill_interrupts_worker);
+  sp_tcase_add_thread_test(tc, test_pthread_kill_self_off_main);
+  sp_tcase_add_thread_test(tc, test_pthread_kill_interrupts_worker);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("siginterrupt");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 10);
-  tcase_add_test(tc, test_siginterrupt_eintr);
-  tcase_add_test(tc, test_siginterrupt_restart);
+  sp_tcase_add_thread_test(tc, test_siginterrupt_eintr);
+  sp_tcase_add_thread_test(tc, test_siginterrupt_restart);
   tcase_add_test(tc, test_siginterrupt_per_signal);
   tcase_add_test(tc, test_siginterrupt_with_init_restart);
   tcase_add_test(tc, test_siginterrupt_bad_signal);

@@ -155,6 +155,31 @@ need_linux() {
   [ "$(uname -s)" = Linux ] || skip "$1"
 }
 
+# qemu_limit LIMIT WHAT: true, after a line "SKIPPED under qemu-user: WHAT:
+# <the limit>", when the test runs under qemu-user (the test configuration
+# sets SIGPORT_TEST_EMULATOR to the cross-compiling emulator) and LIMIT is
+# one of what qemu-user does not emulate; false, silently, otherwise. The
+# caller then leaves out what depends on it, or ends the test with status
+# 77 when nothing is left. Every place that skips a check on qemu calls
+# this. The limits:
+#   proc-status  /proc/PID/status of an emulated process shows qemu's own
+#                dispositions: every signal caught, none ignored or blocked.
+qemu_limit() {
+  local why
+  case ${SIGPORT_TEST_EMULATOR:-} in
+    *qemu*) ;;
+    *) return 1 ;;
+  esac
+  case $1 in
+    proc-status)
+      why="/proc/PID/status of an emulated process shows qemu's own"
+      why+=" dispositions"
+      ;;
+    *) fail "qemu_limit: unknown limit '$1'" ;;
+  esac
+  echo "SKIPPED under qemu-user ($SIGPORT_TEST_EMULATOR): $2: $why"
+}
+
 # need_python: skips the test when python3 is missing.
 need_python() {
   command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
