@@ -90,13 +90,13 @@ table='
 armhf     full     armhf     arm-linux-gnueabihf      arm       ELF32:ARM          on
 arm64     full     arm64     aarch64-linux-gnu        aarch64   ELF64:AArch64      on
 i686      full     i386      i686-linux-gnu           i386      ELF32:Intel_80386  on
-mips64el  full     mips64el  mips64el-linux-gnuabi64  mips64el  ELF64:MIPS_R3000   off sigport.h has no MIPS signal numbers yet
+mips64el  full     mips64el  mips64el-linux-gnuabi64  mips64el  ELF64:MIPS_R3000   on
 ppc64el   full     ppc64el   powerpc64le-linux-gnu    ppc64le   ELF64:PowerPC64    on
 s390x     full     s390x     s390x-linux-gnu          s390x     ELF64:IBM_S/390    on
-mipsel    static   mipsel    mipsel-linux-gnu         mipsel    ELF32:MIPS_R3000   off sigport.h has no MIPS signal numbers yet
-alpha     sysroot  alpha     alpha-linux-gnu          alpha     ELF64:Alpha        off sigport.h has no alpha signal numbers yet
-hppa      static   hppa      hppa-linux-gnu           hppa      ELF32:HPPA         off sigport.h has no hppa signal numbers yet
-sparc64   static   sparc64   sparc64-linux-gnu        sparc64   ELF64:Sparc_v9     off sigport.h has no sparc signal numbers yet
+mipsel    static   mipsel    mipsel-linux-gnu         mipsel    ELF32:MIPS_R3000   on
+alpha     sysroot  alpha     alpha-linux-gnu          alpha     ELF64:Alpha        on
+hppa      static   hppa      hppa-linux-gnu           hppa      ELF32:HPPA         on
+sparc64   static   sparc64   sparc64-linux-gnu        sparc64   ELF64:Sparc_v9     on
 riscv64   static   riscv64   riscv64-linux-gnu        riscv64   ELF64:RISC-V       on
 powerpc   static   powerpc   powerpc-linux-gnu        ppc       ELF32:PowerPC      on
 '
