@@ -121,27 +121,36 @@ void sp_drain_blocked(void) {
 #if defined(__linux__)
 long sp_thread_id(void) { return (long)syscall(SYS_gettid); }
 
+/* Reads /proc/self/task/TID/NAME into buf, NUL-terminated: its length,
+   or -1 with errno set. */
+static ssize_t read_task_file(long tid, const char *name, char *buf,
+                              size_t size) {
+  char path[64];
+  ssize_t n;
+  int f, err;
+  snprintf(path, sizeof path, "/proc/self/task/%ld/%s", tid, name);
+  f = open(path, O_RDONLY | O_CLOEXEC);
+  if (f < 0) return -1;
+  n = read(f, buf, size - 1);
+  err = errno;
+  close(f);
+  if (n < 0) {
+    errno = err;
+    return -1;
+  }
+  buf[n] = '\0';
+  return n;
+}
+
 /* The file reads "running" while the thread runs, and the number and
    arguments of the system call it sleeps in otherwise ("0 0x3 ..." for a
    read() of fd 3 on x86_64). */
 int sp_wait_blocked_in_read(long tid, int fd) {
-  char path[64], buf[256];
+  char buf[256];
   for (;;) {
     long nr;
     unsigned long arg0;
-    ssize_t n;
-    int f, err;
-    snprintf(path, sizeof path, "/proc/self/task/%ld/syscall", tid);
-    f = open(path, O_RDONLY | O_CLOEXEC);
-    if (f < 0) return -1;
-    n = read(f, buf, sizeof buf - 1);
-    err = errno;
-    close(f);
-    if (n < 0) {
-      errno = err;
-      return -1;
-    }
-    buf[n] = '\0';
+    if (read_task_file(tid, "syscall", buf, sizeof buf) < 0) return -1;
     if (sscanf(buf, "%ld %lx", &nr, &arg0) == 2 && nr == SYS_read &&
         arg0 == (unsigned long)fd)
       return 0;
@@ -152,23 +161,11 @@ int sp_wait_blocked_in_read(long tid, int fd) {
 /* SigPnd is the thread's own pending set in hexadecimal, signal 1 in the
    lowest bit. */
 int sp_wait_delivered(long tid, int signum) {
-  char path[64], buf[4096];
+  char buf[4096];
   for (;;) {
     const char *line;
     unsigned long long pending;
-    ssize_t n;
-    int f, err;
-    snprintf(path, sizeof path, "/proc/self/task/%ld/status", tid);
-    f = open(path, O_RDONLY | O_CLOEXEC);
-    if (f < 0) return -1;
-    n = read(f, buf, sizeof buf - 1);
-    err = errno;
-    close(f);
-    if (n < 0) {
-      errno = err;
-      return -1;
-    }
-    buf[n] = '\0';
+    if (read_task_file(tid, "status", buf, sizeof buf) < 0) return -1;
     line = strstr(buf, "\nSigPnd:");
     if (line == NULL || sscanf(line + 8, "%llx", &pending) != 1) {
       errno = EPROTO;
@@ -200,17 +197,10 @@ int sp_wait_delivered(long tid, int signum) {
 #if defined(__linux__)
 
 void sp_wait_until_asleep(long tid) {
-  char path[64], buf[256];
-  snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
+  char buf[256];
   for (;;) {
-    int fd = open(path, O_RDONLY);
-    ssize_t n;
     const char *state;
-    ck_assert_int_ge(fd, 0);
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    ck_assert_int_gt(n, 0);
-    buf[n] = '\0';
+    ck_assert_int_gt(read_task_file(tid, "stat", buf, sizeof buf), 0);
     /* "tid (name) S ...": the state follows the last ')'. */
     state = strrchr(buf, ')');
     ck_assert_ptr_nonnull(state);

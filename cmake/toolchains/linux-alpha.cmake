@@ -20,29 +20,7 @@
 # unless the environment sets it, and PKG_CONFIG_PATH must not name host
 # directories, since pkg-config searches it first. Without BUILD_TESTING,
 # none of this is used.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR alpha)
-
+set(SIGPORT_CROSS_PROCESSOR alpha)
 set(SIGPORT_CROSS_TRIPLE alpha-linux-gnu)
-set(CMAKE_C_COMPILER ${SIGPORT_CROSS_TRIPLE}-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE alpha-linux-gnu)
-
-if(NOT DEFINED ENV{PKG_CONFIG_LIBDIR})
-  set(ENV{PKG_CONFIG_LIBDIR}
-    "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig:/usr/share/pkgconfig")
-endif()
-
-# Where the alpha C library is installed by multiarch (libc6:alpha), qemu
-# finds the dynamic loader under / by itself, and must not be given another
-# C library. Where only the cross compiler's copy in /usr/alpha-linux-gnu is
-# there, qemu is pointed at it with -L. The multiarch C library is looked
-# for by its directory: the loader's name alone may be another
-# architecture's (/lib/ld.so.1, /lib/ld-linux.so.2).
-find_program(SIGPORT_QEMU_ALPHA qemu-alpha-static)
-if(SIGPORT_QEMU_ALPHA)
-  if(EXISTS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/libc.so.6)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_ALPHA})
-  else()
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_ALPHA} -L /usr/${SIGPORT_CROSS_TRIPLE})
-  endif()
-endif()
+set(SIGPORT_CROSS_QEMU alpha)
+include(${CMAKE_CURRENT_LIST_DIR}/linux-cross.cmake)

@@ -18,32 +18,7 @@
 # PKG_CONFIG_LIBDIR is set below unless the environment sets it, and
 # PKG_CONFIG_PATH must not name host directories, since pkg-config searches
 # it first. Without BUILD_TESTING, none of this is used.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR aarch64)
-
+set(SIGPORT_CROSS_PROCESSOR aarch64)
 set(SIGPORT_CROSS_TRIPLE aarch64-linux-gnu)
-set(CMAKE_C_COMPILER ${SIGPORT_CROSS_TRIPLE}-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE ${SIGPORT_CROSS_TRIPLE})
-
-if(NOT DEFINED ENV{PKG_CONFIG_LIBDIR})
-  set(ENV{PKG_CONFIG_LIBDIR}
-    "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig:/usr/share/pkgconfig")
-endif()
-
-# Dynamic programs are linked with arm64's loader,
-# /lib/ld-linux-aarch64.so.1. Where the arm64 C library is installed by
-# multiarch (libc6:arm64, which check:arm64 brings), qemu finds the loader
-# under / by itself, and must not be given another C library: two C
-# libraries in one process end in "stack smashing detected". Where only the
-# cross compiler's copy in /usr/aarch64-linux-gnu is there, qemu is pointed
-# at it with -L. The test is on the C library in the multiarch directory,
-# since another architecture's loader may have the same path. Static
-# programs need neither.
-find_program(SIGPORT_QEMU_AARCH64 qemu-aarch64-static)
-if(SIGPORT_QEMU_AARCH64)
-  if(EXISTS /lib/${CMAKE_LIBRARY_ARCHITECTURE}/libc.so.6)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_AARCH64})
-  else()
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_AARCH64} -L /usr/${SIGPORT_CROSS_TRIPLE})
-  endif()
-endif()
+set(SIGPORT_CROSS_QEMU aarch64)
+include(${CMAKE_CURRENT_LIST_DIR}/linux-cross.cmake)

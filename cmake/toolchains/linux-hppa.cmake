@@ -21,29 +21,7 @@
 # unless the environment sets it, and PKG_CONFIG_PATH must not name host
 # directories, since pkg-config searches it first. Without BUILD_TESTING,
 # none of this is used.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR hppa)
-
+set(SIGPORT_CROSS_PROCESSOR hppa)
 set(SIGPORT_CROSS_TRIPLE hppa-linux-gnu)
-set(CMAKE_C_COMPILER ${SIGPORT_CROSS_TRIPLE}-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE hppa-linux-gnu)
-
-if(NOT DEFINED ENV{PKG_CONFIG_LIBDIR})
-  set(ENV{PKG_CONFIG_LIBDIR}
-    "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig:/usr/share/pkgconfig")
-endif()
-
-# Where the hppa C library is installed by multiarch (libc6:hppa), qemu
-# finds the dynamic loader under / by itself, and must not be given another
-# C library. Where only the cross compiler's copy in /usr/hppa-linux-gnu is
-# there, qemu is pointed at it with -L. The multiarch C library is looked
-# for by its directory: the loader's name alone may be another
-# architecture's (/lib/ld.so.1, /lib/ld-linux.so.2).
-find_program(SIGPORT_QEMU_HPPA qemu-hppa-static)
-if(SIGPORT_QEMU_HPPA)
-  if(EXISTS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/libc.so.6)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_HPPA})
-  else()
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_HPPA} -L /usr/${SIGPORT_CROSS_TRIPLE})
-  endif()
-endif()
+set(SIGPORT_CROSS_QEMU hppa)
+include(${CMAKE_CURRENT_LIST_DIR}/linux-cross.cmake)

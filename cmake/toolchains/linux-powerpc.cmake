@@ -17,31 +17,7 @@
 # directories, set below unless the environment sets PKG_CONFIG_LIBDIR, so
 # that the host's Check is never taken for the target's; PKG_CONFIG_PATH
 # must not name host directories.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR powerpc)
-
+set(SIGPORT_CROSS_PROCESSOR ppc)
 set(SIGPORT_CROSS_TRIPLE powerpc-linux-gnu)
-set(CMAKE_C_COMPILER ${SIGPORT_CROSS_TRIPLE}-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE ${SIGPORT_CROSS_TRIPLE})
-
-if(NOT DEFINED ENV{PKG_CONFIG_LIBDIR})
-  set(ENV{PKG_CONFIG_LIBDIR}
-    "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig:/usr/share/pkgconfig")
-endif()
-
-# Dynamic programs are linked with powerpc's loader, /lib/ld.so.1. Where the
-# powerpc C library is installed by multiarch (libc6:powerpc), qemu finds
-# the loader under / by itself, and must not be given another C library: two
-# C libraries in one process end in "stack smashing detected". Where only
-# the cross compiler's copy in /usr/powerpc-linux-gnu is there, qemu is
-# pointed at it with -L. The test is on the C library in the multiarch
-# directory, since another architecture's loader may have the same path.
-# Static programs need neither.
-find_program(SIGPORT_QEMU_PPC qemu-ppc-static)
-if(SIGPORT_QEMU_PPC)
-  if(EXISTS /lib/${CMAKE_LIBRARY_ARCHITECTURE}/libc.so.6)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_PPC})
-  else()
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_PPC} -L /usr/${SIGPORT_CROSS_TRIPLE})
-  endif()
-endif()
+set(SIGPORT_CROSS_QEMU ppc)
+include(${CMAKE_CURRENT_LIST_DIR}/linux-cross.cmake)

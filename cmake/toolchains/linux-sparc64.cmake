@@ -21,29 +21,7 @@
 # unless the environment sets it, and PKG_CONFIG_PATH must not name host
 # directories, since pkg-config searches it first. Without BUILD_TESTING,
 # none of this is used.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR sparc64)
-
+set(SIGPORT_CROSS_PROCESSOR sparc64)
 set(SIGPORT_CROSS_TRIPLE sparc64-linux-gnu)
-set(CMAKE_C_COMPILER ${SIGPORT_CROSS_TRIPLE}-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE sparc64-linux-gnu)
-
-if(NOT DEFINED ENV{PKG_CONFIG_LIBDIR})
-  set(ENV{PKG_CONFIG_LIBDIR}
-    "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig:/usr/share/pkgconfig")
-endif()
-
-# Where the sparc64 C library is installed by multiarch (libc6:sparc64),
-# qemu finds the dynamic loader under / by itself, and must not be given
-# another C library. Where only the cross compiler's copy in
-# /usr/sparc64-linux-gnu is there, qemu is pointed at it with -L. The
-# multiarch C library is looked for by its directory: the loader's name
-# alone may be another architecture's (/lib/ld.so.1, /lib/ld-linux.so.2).
-find_program(SIGPORT_QEMU_SPARC64 qemu-sparc64-static)
-if(SIGPORT_QEMU_SPARC64)
-  if(EXISTS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/libc.so.6)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_SPARC64})
-  else()
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_SPARC64} -L /usr/${SIGPORT_CROSS_TRIPLE})
-  endif()
-endif()
+set(SIGPORT_CROSS_QEMU sparc64)
+include(${CMAKE_CURRENT_LIST_DIR}/linux-cross.cmake)
