@@ -356,6 +356,29 @@ target_build() {
   echo "cross: $n: through binfmt_misc: $(cat "$work/binfmt.out")"
 }
 
+# target_bash NAME: unpacks Debian's bash for the target's architecture
+# (bash:ARCH, which cannot be installed beside the host's) into
+# build/cross-bash-ARCH, and exports SIGPORT_TEST_BASH, its path, for the
+# names suite, which compares sigport's names with the system's kill -l.
+# It runs through binfmt_misc, with the multiarch C library.
+target_bash() {
+  local a=${arch[$1]} dir=$root/build/cross-bash-${arch[$1]} deb out
+  if [ ! -x "$dir/bin/bash" ]; then
+    rm -rf "$dir" "$work/deb"
+    mkdir -p "$work/deb"
+    (cd "$work/deb" && apt-get download "bash:$a") >"$work/deb.log" 2>&1 ||
+      { cat "$work/deb.log"; echo "apt-get download bash:$a failed"; return 1; }
+    deb=$(echo "$work"/deb/bash_*.deb)
+    dpkg-deb -x "$deb" "$dir" || { echo "cannot unpack $deb"; return 1; }
+  fi
+  is_target_elf "$1" "$dir/bin/bash" || return 1
+  out=$("$dir/bin/bash" -c 'kill -l 1') ||
+    { echo "$a's bash does not run through binfmt_misc"; return 1; }
+  [ "$out" = HUP ] || { echo "$a's bash says kill -l 1 is '$out'"; return 1; }
+  export SIGPORT_TEST_BASH=$dir/bin/bash
+  echo "cross: $1: the names suite asks $a's bash: $SIGPORT_TEST_BASH"
+}
+
 # target_ctest NAME: every CTest test, then what the logs say. Sets
 # ctest_note, check_note and skip_note.
 target_ctest() {
@@ -455,16 +478,19 @@ for n in "${selected[@]}"; do
   echo "cross: == $n (${mode[$n]}, ${triple[$n]}, qemu-${qemu[$n]}) =="
   [ "${state[$n]}" = on ] || echo "cross: $n is ${state[$n]}; run because SIGPORT_CROSS_TARGETS names it"
   ok=1 why=()
+  unset SIGPORT_TEST_BASH
   ctest_note="-" check_note="-" skip_note="-" fail_note=""
   progs_pass=0 progs_na=0
 
   t0=$SECONDS
   pkgs=("gcc-${triple[$n]}" "libc6-dev-${arch[$n]}-cross")
   if [ "${mode[$n]}" = full ]; then
-    pkgs+=("check:${arch[$n]}" "libsubunit-dev:${arch[$n]}")
+    pkgs+=("check:${arch[$n]}" "libsubunit-dev:${arch[$n]}" "libtinfo6:${arch[$n]}")
   fi
   if ! ci_install "cross: $n" "${pkgs[@]}"; then
     ok=0 why+=("install")
+  elif [ "${mode[$n]}" = full ] && ! target_bash "$n"; then
+    ok=0 why+=("bash:${arch[$n]}")
   fi
   t_install=$((SECONDS - t0))
 

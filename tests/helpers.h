@@ -22,6 +22,10 @@ int sp_test_relaxed_counts(void);
    whose emulation of a few system calls differs from the kernel's. */
 int sp_test_under_valgrind(void);
 
+/* 1 when the tests run under qemu-user: SIGPORT_TEST_EMULATOR, which the
+   test configuration sets to the cross-compiling emulator, names qemu. */
+int sp_test_under_qemu(void);
+
 /* What qemu-user does not emulate, on which a test may leave a check out
    when, and only when, it runs under qemu-user: the test configuration
    sets SIGPORT_TEST_EMULATOR to the cross-compiling emulator, and its
