@@ -96,7 +96,7 @@ s390x     full     s390x     s390x-linux-gnu          s390x     ELF64:IBM_S/390 
 mipsel    static   mipsel    mipsel-linux-gnu         mipsel    ELF32:MIPS_R3000   on
 alpha     sysroot  alpha     alpha-linux-gnu          alpha     ELF64:Alpha        on
 hppa      static   hppa      hppa-linux-gnu           hppa      ELF32:HPPA         on
-sparc64   static   sparc64   sparc64-linux-gnu        sparc64   ELF64:Sparc_v9     on
+sparc64   static   sparc64   sparc64-linux-gnu        sparc64   ELF64:Sparc_v9     off under qemu-sparc64 7.2, execvp() in the child of sigport run fails with ENAMETOOLONG before any execve (not yet understood)
 riscv64   static   riscv64   riscv64-linux-gnu        riscv64   ELF64:RISC-V       on
 powerpc   static   powerpc   powerpc-linux-gnu        ppc       ELF32:PowerPC      on
 '
@@ -283,7 +283,10 @@ link_flags() {
         echo "no loader /usr/$t$interp for $t"
         return 1
       fi
-      mode_ldflags=("-Wl,--dynamic-linker=/usr/$t$interp" "-Wl,-rpath,/usr/$t/lib")
+      # DT_RPATH, not DT_RUNPATH: it then also serves the C library's own
+      # dlopen() of libgcc_s.so.1, which pthread_cancel() needs to unwind.
+      mode_ldflags=("-Wl,--dynamic-linker=/usr/$t$interp" "-Wl,-rpath,/usr/$t/lib"
+        "-Wl,--disable-new-dtags")
       ;;
   esac
 }
@@ -463,6 +466,13 @@ target_program() {
         return 1
       fi
       ;;
+    78)
+      # The program's own control, the C library alone, failed: what it
+      # says is the platform's, and is listed with the skips.
+      echo "cross: $n: $name: the platform's own control failed (status 78)"
+      printf '      1 %s: %s\n' "$name" "$(grep -m 1 'control failed' "$log" | sed 's/^[a-z0-9]*: //')" \
+        >>"$work/$n-skips"
+      ;;
     *) echo "cross: $n: $name: exited with status $rc"; return 1 ;;
   esac
   return "$rc"
@@ -480,7 +490,7 @@ for n in "${selected[@]}"; do
   ok=1 why=()
   unset SIGPORT_TEST_BASH
   ctest_note="-" check_note="-" skip_note="-" fail_note=""
-  progs_pass=0 progs_na=0
+  progs_pass=0 progs_na=0 progs_platform=0
 
   t0=$SECONDS
   pkgs=("gcc-${triple[$n]}" "libc6-dev-${arch[$n]}-cross")
@@ -510,14 +520,19 @@ for n in "${selected[@]}"; do
       case $rc in
         0) progs_pass=$((progs_pass + 1)) ;;
         77) progs_na=$((progs_na + 1)) ;;
+        78) progs_platform=$((progs_platform + 1)) ;;
         *) ok=0 why+=("$(basename "$src")") ;;
       esac
     done
+  fi
+  if [ "$progs_platform" != 0 ]; then
+    skip_note="$(awk '{ n += $1 } END { print n }' "$work/$n-skips") ($(wc -l <"$work/$n-skips") kinds)"
   fi
   t_test=$((SECONDS - t0))
 
   progs="$progs_pass/${#programs[@]}"
   [ "$progs_na" = 0 ] || progs+=" ($progs_na n/a)"
+  [ "$progs_platform" = 0 ] || progs+=" ($progs_platform platform)"
   if [ "$ok" = 1 ]; then
     status=passed
     passed+=("$n")

@@ -46,6 +46,11 @@ int sp_test_qemu_limit(enum sp_qemu_limit limit, const char *what) {
       why = "qemu keeps signals 63 and 64 for itself and has none above, "
             "the guest cannot block them";
       break;
+    case SP_QEMU_MIPS_EINTR:
+      if (strstr(emulator, "qemu-mips") == NULL) return 0;
+      why = "qemu-mips may restart a read() that a handler without "
+            "SA_RESTART interrupted, when the machine is loaded";
+      break;
     case SP_QEMU_I386_THREADS:
       if (strstr(emulator, "qemu-i386") == NULL) return 0;
       why = "threads misbehave under qemu-i386 (pthread_join fails with "

@@ -3,13 +3,22 @@
  * unwinds through the library's frames and ends with PTHREAD_CANCELED, on
  * architectures whose compilers make no unwind tables by default.
  *
- * Exit status 0 when every check passed, 1 otherwise.
+ * A control runs first, in a child, with the C library alone: a thread
+ * cancelled in its own sigwait(). Where even that fails (the child dies,
+ * or the thread does not end cancelled), the platform cannot cancel a
+ * thread blocked in a system call, and nothing here can judge sigport:
+ * the program says so and exits with status 78.
+ *
+ * Exit status 0 when every check passed, 1 otherwise, 78 when the
+ * control failed.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sigport.h"
 
@@ -48,9 +57,59 @@ static void *wait_forever(void *arg) {
   return NULL;
 }
 
+static void *control_wait(void *arg) {
+  sigset_t set;
+  int got;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR2);
+  sigwait(&set, &got);
+  return arg;
+}
+
+/* The control, in a child: 0 when the C library's own sigwait() is
+   cancelled, otherwise 1 with `why` filled. */
+static int control_failed(char *why, size_t size) {
+  pid_t pid;
+  int status;
+  fflush(stdout);
+  pid = fork();
+  if (pid < 0) {
+    snprintf(why, size, "fork failed");
+    return 1;
+  }
+  if (pid == 0) {
+    sigset_t set;
+    pthread_t t;
+    void *res = NULL;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (pthread_create(&t, NULL, control_wait, NULL) != 0) _exit(2);
+    if (pthread_cancel(t) != 0 || pthread_join(t, &res) != 0) _exit(3);
+    _exit(res == PTHREAD_CANCELED ? 0 : 4);
+  }
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+  if (WIFSIGNALED(status))
+    snprintf(why, size, "the child died by signal %d", WTERMSIG(status));
+  else
+    snprintf(why, size, "the child exited with %d", WEXITSTATUS(status));
+  return 1;
+}
+
 int main(void) {
   sigport_sigset_t set;
   int which;
+  char why[128];
+  if (control_failed(why, sizeof why)) {
+    printf("cancel: the C library's own control failed: a thread cancelled "
+           "in sigwait(), without sigport: %s. This platform cannot cancel "
+           "a thread blocked in a system call; sigport is not judged\n",
+           why);
+    return 78;
+  }
+  printf("cancel: control: the C library's own sigwait() is cancelled\n");
   CHECK(sigport_init(0) == 0);
   sigport_sigemptyset(&set);
   sigport_sigaddset(&set, SIGUSR2);
