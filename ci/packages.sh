@@ -3,7 +3,13 @@
 # (apt-get update first, no recommends), as root or through sudo, and says
 # so on a line that begins with WHO. Nothing that merely happens to be on
 # the machine is trusted: each script names every package it uses. Returns
-# non-zero when it cannot install.
+# non-zero when it cannot install. A package may name its architecture
+# (check:armhf), once dpkg knows it (dpkg --add-architecture).
+#
+# apt-get update runs once in a script: later calls skip it while
+# ci_apt_fresh is 1. A script that changes what apt reads (an
+# architecture, a source) sets ci_apt_fresh=0 after it.
+ci_apt_fresh=0
 ci_install() {
   local who=$1 p status t0
   local -a missing=() sudo=()
@@ -22,7 +28,10 @@ ci_install() {
   fi
   echo "$who: installing ${missing[*]}"
   t0=$SECONDS
-  "${sudo[@]}" apt-get update -qq || return 1
+  if [ "$ci_apt_fresh" != 1 ]; then
+    "${sudo[@]}" apt-get update -qq || return 1
+    ci_apt_fresh=1
+  fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends "${missing[@]}" >/dev/null || return 1
   echo "$who: packages installed in $((SECONDS - t0)) s"

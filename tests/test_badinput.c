@@ -406,7 +406,7 @@ Suite *sp_suite_badinput(void) {
   TCase *tc = tcase_create("badinput");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_loop_test(tc, test_table, 0, (int)(sizeof table / sizeof table[0]));
-  tcase_add_test(tc, test_wrong_thread);
+  sp_tcase_add_thread_test(tc, test_wrong_thread);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -207,9 +207,9 @@ Suite *sp_suite_cancel(void) {
   TCase *tc = tcase_create("trip");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 20);
-  tcase_add_test(tc, test_trip_wakeup_write_is_no_cancellation_point);
+  sp_tcase_add_thread_test(tc, test_trip_wakeup_write_is_no_cancellation_point);
 #if defined(__linux__)
-  tcase_add_test(tc, test_trip_pause_wake_is_no_cancellation_point);
+  sp_tcase_add_thread_test(tc, test_trip_pause_wake_is_no_cancellation_point);
   tcase_add_test(tc, test_trip_blocks_the_reserved_signals);
 #endif
   suite_add_tcase(s, tc);
@@ -217,7 +217,7 @@ Suite *sp_suite_cancel(void) {
   tc = tcase_create("waits");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 20);
-  tcase_add_test(tc, test_waits_are_cancellation_points);
+  sp_tcase_add_thread_test(tc, test_waits_are_cancellation_points);
   suite_add_tcase(s, tc);
   return s;
 }

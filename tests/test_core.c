@@ -437,9 +437,17 @@ static ssize_t interrupted_read(int *err) {
 START_TEST(test_eintr_by_default) {
   struct sp_counter c = {0};
   int err;
+  ssize_t n;
   SP_ASSERT_OK(sigport_signal(SIGUSR1, sp_count_handler, &c, NULL));
-  ck_assert_int_eq(interrupted_read(&err), -1);
-  ck_assert_int_eq(err, EINTR);
+  n = interrupted_read(&err);
+  if (n == 1 && sp_test_qemu_limit(SP_QEMU_MIPS_EINTR, "read() not "
+                                   "interrupted by a handler without "
+                                   "SA_RESTART")) {
+    /* Restarted, and the byte read: the handler still ran once. */
+  } else {
+    ck_assert_int_eq(n, -1);
+    ck_assert_int_eq(err, EINTR);
+  }
   ck_assert_int_eq(sigport_dispatch(), 0);
   ck_assert_int_eq(c.calls, 1);
 }
@@ -470,16 +478,16 @@ Suite *sp_suite_core(void) {
   tcase_add_test(tc, test_nested_dispatch);
   tcase_add_test(tc, test_siginfo_from_child_with_uid);
   tcase_add_test(tc, test_raise_dispatches);
-  tcase_add_test(tc, test_raise_off_main_thread_does_not_dispatch);
-  tcase_add_test(tc, test_pause_sleeps_until_signal);
-  tcase_add_test(tc, test_pause_woken_by_other_thread);
+  sp_tcase_add_thread_test(tc, test_raise_off_main_thread_does_not_dispatch);
+  sp_tcase_add_thread_test(tc, test_pause_sleeps_until_signal);
+  sp_tcase_add_thread_test(tc, test_pause_woken_by_other_thread);
   tcase_add_test(tc, test_pause_returns_at_once_when_pending);
   tcase_add_test(tc, test_fault_ends_process);
   tcase_add_test(tc, test_raised_fault_signal_dispatched);
-  tcase_add_test(tc, test_main_thread_rule);
+  sp_tcase_add_thread_test(tc, test_main_thread_rule);
   tcase_add_test(tc, test_installed_flags);
-  tcase_add_test(tc, test_eintr_by_default);
-  tcase_add_test(tc, test_restart_flag);
+  sp_tcase_add_thread_test(tc, test_eintr_by_default);
+  sp_tcase_add_thread_test(tc, test_restart_flag);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -191,7 +191,7 @@ Suite *sp_suite_dispatch(void) {
 
   /* No fixture: sigport_init() runs on a thread of the test's own. */
   tc = tcase_create("main_thread");
-  tcase_add_test(tc, test_dead_main_thread_is_not_reborn);
+  sp_tcase_add_thread_test(tc, test_dead_main_thread_is_not_reborn);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -715,7 +715,7 @@ Suite *sp_suite_errors(void) {
   tc = tcase_create("last_error");
   tcase_set_timeout(tc, 30);
   tcase_add_checked_fixture(tc, setup, teardown);
-  tcase_add_test(tc, test_last_error_is_thread_local);
+  sp_tcase_add_thread_test(tc, test_last_error_is_thread_local);
   tcase_add_test(tc, test_success_keeps_last_error);
   tcase_add_test(tc, test_messages_name_the_value);
   tcase_add_test(tc, test_eos_sets_last_oserror);
@@ -727,9 +727,9 @@ Suite *sp_suite_errors(void) {
   tcase_add_test(tc, test_calls_before_init);
   tcase_add_test(tc, test_init_bad_flags);
   tcase_add_test(tc, test_init_is_counted);
-  tcase_add_test(tc, test_init_from_other_thread);
-  tcase_add_test(tc, test_init_makes_calling_thread_main);
-  tcase_add_test(tc, test_wrong_thread);
+  sp_tcase_add_thread_test(tc, test_init_from_other_thread);
+  sp_tcase_add_thread_test(tc, test_init_makes_calling_thread_main);
+  sp_tcase_add_thread_test(tc, test_wrong_thread);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -529,17 +529,28 @@ END_TEST
 #if !defined(_WIN32)
 /* sigport's names equal what the shell's `kill -l N` prints, for every
    number in range (nothing for the reserved ones). Skipped where there is
-   no bash. */
+   no bash. The bash must be the system's: under qemu-user the one on the
+   path is the host's, which numbers the host's signals, and the target's
+   own bash is named by SIGPORT_TEST_BASH (ci/cross.sh unpacks Debian's
+   bash for the target). */
 START_TEST(test_names_match_kill_l) {
-  char cmd[256], line[128];
+  char cmd[512], line[128];
   FILE *p;
   int seen[SIGPORT_NSIG], lines = 0, n, status;
+  const char *bash = getenv("SIGPORT_TEST_BASH");
+  if (bash == NULL || bash[0] == '\0') {
+    ck_assert_msg(!sp_test_under_qemu(),
+                  "under qemu-user, SIGPORT_TEST_BASH must name the "
+                  "target's bash: the host's numbers the host's signals");
+    bash = "bash";
+  }
+  ck_assert_msg(strchr(bash, '\'') == NULL, "SIGPORT_TEST_BASH '%s'", bash);
   memset(seen, 0, sizeof seen);
   snprintf(cmd, sizeof cmd,
-           "bash -c 'i=1; while [ $i -lt %d ]; do "
+           "'%s' -c 'i=1; while [ $i -lt %d ]; do "
            "echo \"$i:$(kill -l $i 2>/dev/null)\"; i=$((i+1)); done' "
            "2>/dev/null",
-           SIGPORT_NSIG);
+           bash, SIGPORT_NSIG);
   fflush(stdout);
   p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);

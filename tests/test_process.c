@@ -255,9 +255,9 @@ Suite *sp_suite_process(void) {
   tcase_add_test(tc, test_kill_self_dispatches);
   tcase_add_test(tc, test_kill_errors);
   tcase_add_test(tc, test_kill_other_process);
-  tcase_add_test(tc, test_thread_identity);
+  sp_tcase_add_thread_test(tc, test_thread_identity);
 #if defined(__linux__)
-  tcase_add_test(tc, test_fork_without_fds_reported_by_pause);
+  sp_tcase_add_thread_test(tc, test_fork_without_fds_reported_by_pause);
 #endif
   suite_add_tcase(s, tc);
   return s;

@@ -1196,12 +1196,12 @@ Suite *sp_suite_reliability(void) {
   Suite *s = suite_create("reliability");
   TCase *tc = tcase_create("fork");
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, test_fork_during_storm);
+  sp_tcase_add_thread_test(tc, test_fork_during_storm);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("shutdown");
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, test_shutdown_while_thread_sends);
+  sp_tcase_add_thread_test(tc, test_shutdown_while_thread_sends);
   tcase_add_test(tc, test_shutdown_while_process_sends);
   tcase_add_loop_test(tc, test_shutdown_inside_handler, 0, 4);
   suite_add_tcase(s, tc);

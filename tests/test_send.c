@@ -235,8 +235,14 @@ START_TEST(test_siginterrupt_eintr) {
   SP_ASSERT_OK(sigport_siginterrupt(SIGUSR1, 1));
   ck_assert_int_eq(raw_flags(SIGUSR1) & SA_RESTART, 0);
   n = poked_read(&err, &c);
-  ck_assert_int_eq(n, -1);
-  ck_assert_int_eq(err, EINTR);
+  if (n == 1 && sp_test_qemu_limit(SP_QEMU_MIPS_EINTR, "read() not "
+                                   "interrupted by a handler without "
+                                   "SA_RESTART")) {
+    /* Restarted, and the byte read: the handler still ran once. */
+  } else {
+    ck_assert_int_eq(n, -1);
+    ck_assert_int_eq(err, EINTR);
+  }
   ck_assert_int_eq(sigport_dispatch(), 0);
   ck_assert_int_eq(usr1.calls, 1);
 }
@@ -439,18 +445,18 @@ Suite *sp_suite_send(void) {
   TCase *tc = tcase_create("pthread_kill");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 10);
-  tcase_add_test(tc, test_pthread_kill_existence_check);
+  sp_tcase_add_thread_test(tc, test_pthread_kill_existence_check);
   tcase_add_test(tc, test_pthread_kill_bad_signal);
   tcase_add_test(tc, test_pthread_kill_self_dispatches);
-  tcase_add_test(tc, test_pthread_kill_self_off_main);
-  tcase_add_test(tc, test_pthread_kill_interrupts_worker);
+  sp_tcase_add_thread_test(tc, test_pthread_kill_self_off_main);
+  sp_tcase_add_thread_test(tc, test_pthread_kill_interrupts_worker);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("siginterrupt");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 10);
-  tcase_add_test(tc, test_siginterrupt_eintr);
-  tcase_add_test(tc, test_siginterrupt_restart);
+  sp_tcase_add_thread_test(tc, test_siginterrupt_eintr);
+  sp_tcase_add_thread_test(tc, test_siginterrupt_restart);
   tcase_add_test(tc, test_siginterrupt_per_signal);
   tcase_add_test(tc, test_siginterrupt_with_init_restart);
   tcase_add_test(tc, test_siginterrupt_bad_signal);

@@ -865,8 +865,8 @@ Suite *sp_suite_stress(void) {
   tcase_add_test(tc, test_no_loss_queued_pause);
   tcase_add_test(tc, test_full_wakeup_buffer_no_warn);
   tcase_add_test(tc, test_full_wakeup_buffer_warns);
-  tcase_add_test(tc, test_storm_from_two_threads);
-  tcase_add_loop_test(tc, test_pause_never_misses_a_signal, 0, 2);
+  sp_tcase_add_thread_test(tc, test_storm_from_two_threads);
+  sp_tcase_add_thread_loop_test(tc, test_pause_never_misses_a_signal, 0, 2);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("reentrancy");

@@ -806,25 +806,25 @@ Suite *sp_suite_waits(void) {
   TCase *tc = tcase_create("waits");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 10);
-  tcase_add_test(tc, test_sigwait_from_thread);
-  tcase_add_test(tc, test_sigwait_thread_directed);
+  sp_tcase_add_thread_test(tc, test_sigwait_from_thread);
+  sp_tcase_add_thread_test(tc, test_sigwait_thread_directed);
   tcase_add_test(tc, test_sigwait_already_pending);
   tcase_add_test(tc, test_sigwaitinfo_sigqueue);
   tcase_add_test(tc, test_sigwaitinfo_sender_uid);
   tcase_add_test(tc, test_sigwaitinfo_sigchld_status);
   tcase_add_test(tc, test_wait_without_init);
   tcase_add_test(tc, test_sigwaitinfo_queue_in_order);
-  tcase_add_test(tc, test_sigwaitinfo_from_thread);
+  sp_tcase_add_thread_test(tc, test_sigwaitinfo_from_thread);
   tcase_add_test(tc, test_value_int_every_byte_order);
   tcase_add_test(tc, test_sigtimedwait_gets_one);
   tcase_add_test(tc, test_wait_code_is_the_c_librarys);
   tcase_add_test(tc, test_sigtimedwait_times_out);
-  tcase_add_test(tc, test_sigtimedwait_interrupted_goes_on);
-  tcase_add_test(tc, test_sigtimedwait_handler_result);
-  tcase_add_test(tc, test_sigwaitinfo_interrupted_goes_on);
-  tcase_add_test(tc, test_sigwait_handler_result);
+  sp_tcase_add_thread_test(tc, test_sigtimedwait_interrupted_goes_on);
+  sp_tcase_add_thread_test(tc, test_sigtimedwait_handler_result);
+  sp_tcase_add_thread_test(tc, test_sigwaitinfo_interrupted_goes_on);
+  sp_tcase_add_thread_test(tc, test_sigwait_handler_result);
   tcase_add_test(tc, test_wait_dispatches_first);
-  tcase_add_test(tc, test_wait_off_main_thread);
+  sp_tcase_add_thread_test(tc, test_wait_off_main_thread);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("bad_input");
@@ -836,7 +836,7 @@ Suite *sp_suite_waits(void) {
   tc = tcase_create("stress");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 30);
-  tcase_add_test(tc, test_stress);
+  sp_tcase_add_thread_test(tc, test_stress);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -504,7 +504,7 @@ Suite *sp_suite_wakeup(void) {
   tcase_add_test(tc, test_byte_is_the_signal_number);
   tcase_add_test(tc, test_socketpair_flags);
   tcase_add_test(tc, test_nonblocking_pipe_works);
-  tcase_add_test(tc, test_byte_comes_after_record);
+  sp_tcase_add_thread_test(tc, test_byte_comes_after_record);
   tcase_add_test(tc, test_full_buffer_loses_nothing_and_warns);
   tcase_add_test(tc, test_full_buffer_no_warn);
   tcase_add_test(tc, test_closed_fd_reported);
@@ -516,9 +516,9 @@ Suite *sp_suite_wakeup(void) {
   tcase_add_test(tc, test_broken_pipe_keeps_thread_sigpipe);
 #endif
   tcase_add_test(tc, test_bad_fds);
-  tcase_add_test(tc, test_wrong_thread);
+  sp_tcase_add_thread_test(tc, test_wrong_thread);
   tcase_add_test(tc, test_fork_with_pending);
-  tcase_add_test(tc, test_fork_from_thread_makes_main);
+  sp_tcase_add_thread_test(tc, test_fork_from_thread_makes_main);
   suite_add_tcase(s, tc);
   return s;
 }

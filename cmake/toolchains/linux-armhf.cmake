@@ -17,28 +17,7 @@
 # host's: PKG_CONFIG_LIBDIR is set below unless the environment sets it,
 # and PKG_CONFIG_PATH must not name host directories, since pkg-config
 # searches it first. Without BUILD_TESTING, none of this is used.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR arm)
-
+set(SIGPORT_CROSS_PROCESSOR arm)
 set(SIGPORT_CROSS_TRIPLE arm-linux-gnueabihf)
-set(CMAKE_C_COMPILER ${SIGPORT_CROSS_TRIPLE}-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE ${SIGPORT_CROSS_TRIPLE})
-
-if(NOT DEFINED ENV{PKG_CONFIG_LIBDIR})
-  set(ENV{PKG_CONFIG_LIBDIR}
-    "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig:/usr/share/pkgconfig")
-endif()
-
-# The programs are linked with armhf's dynamic loader, /lib/ld-linux-armhf.so.3.
-# Where the armhf C library is installed by multiarch (libc6:armhf, which
-# check:armhf brings), qemu finds the loader under / by itself, and must
-# not be given another C library. Where only the cross compiler's copy in
-# /usr/arm-linux-gnueabihf is there, qemu is pointed at it with -L.
-find_program(SIGPORT_QEMU_ARM qemu-arm-static)
-if(SIGPORT_QEMU_ARM)
-  if(EXISTS /lib/ld-linux-armhf.so.3)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_ARM})
-  else()
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_ARM} -L /usr/${SIGPORT_CROSS_TRIPLE})
-  endif()
-endif()
+set(SIGPORT_CROSS_QEMU arm)
+include(${CMAKE_CURRENT_LIST_DIR}/linux-cross.cmake)

@@ -1,13 +1,18 @@
-# The part every Linux cross toolchain file of the ports architectures
-# shares. The file that includes it sets:
+# The part every Linux cross toolchain file shares. The file that includes it sets:
 #   SIGPORT_CROSS_PROCESSOR  CMAKE_SYSTEM_PROCESSOR (alpha, mips64, ...)
 #   SIGPORT_CROSS_TRIPLE     the compiler's prefix and multiarch triple
 #   SIGPORT_CROSS_QEMU       qemu-user's name for the target (qemu-NAME-static)
+# and, where the multiarch directory is not named after the triple,
+#   SIGPORT_CROSS_MULTIARCH  that name (i386-linux-gnu for i686-linux-gnu)
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR ${SIGPORT_CROSS_PROCESSOR})
 
 set(CMAKE_C_COMPILER ${SIGPORT_CROSS_TRIPLE}-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE ${SIGPORT_CROSS_TRIPLE})
+if(DEFINED SIGPORT_CROSS_MULTIARCH)
+  set(CMAKE_LIBRARY_ARCHITECTURE ${SIGPORT_CROSS_MULTIARCH})
+else()
+  set(CMAKE_LIBRARY_ARCHITECTURE ${SIGPORT_CROSS_TRIPLE})
+endif()
 
 if(NOT DEFINED ENV{PKG_CONFIG_LIBDIR})
   set(ENV{PKG_CONFIG_LIBDIR}

@@ -22,29 +22,8 @@
 #
 # gcc for i686 computes double expressions in the x87 registers, with
 # excess precision (__FLT_EVAL_METHOD__ is 2).
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR i686)
-
+set(SIGPORT_CROSS_PROCESSOR i686)
 set(SIGPORT_CROSS_TRIPLE i686-linux-gnu)
-set(CMAKE_C_COMPILER ${SIGPORT_CROSS_TRIPLE}-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE i386-linux-gnu)
-
-if(NOT DEFINED ENV{PKG_CONFIG_LIBDIR})
-  set(ENV{PKG_CONFIG_LIBDIR}
-    "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig:/usr/share/pkgconfig")
-endif()
-
-# The programs are linked with i386's dynamic loader, /lib/ld-linux.so.2.
-# Where an i386 C library is installed under / (by multiarch, libc6:i386,
-# which check:i386 brings; or amd64's libc6-i386, in /lib32), qemu finds
-# the loader there by itself, and must not be given another C library.
-# Where only the cross compiler's copy in /usr/i686-linux-gnu is there,
-# qemu is pointed at it with -L.
-find_program(SIGPORT_QEMU_I386 qemu-i386-static)
-if(SIGPORT_QEMU_I386)
-  if(EXISTS /lib/ld-linux.so.2)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_I386})
-  else()
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${SIGPORT_QEMU_I386} -L /usr/${SIGPORT_CROSS_TRIPLE})
-  endif()
-endif()
+set(SIGPORT_CROSS_MULTIARCH i386-linux-gnu)
+set(SIGPORT_CROSS_QEMU i386)
+include(${CMAKE_CURRENT_LIST_DIR}/linux-cross.cmake)

@@ -119,14 +119,14 @@ example_event_loop() {
   reap "$pid"
   exec 3>&-
   [ "$status" = 0 ] || fail "status $status"
-  # The numbers are the system's, as the shell's kill -l gives them.
+  # The numbers are the system's.
   diff - "$work/loop.out" <<EOF || fail "unexpected output"
 Serving standard input in pid $pid
 echo: hello
-Signal handler called with signal SIGUSR1 ($(kill -l USR1)), count 1
+Signal handler called with signal SIGUSR1 ($(sysnum USR1)), count 1
 reload 1
 echo: world
-Signal handler called with signal SIGTERM ($(kill -l TERM)), count 1
+Signal handler called with signal SIGTERM ($(sysnum TERM)), count 1
 Shutdown...
 EOF
   note "lines and signals through one poll(); clean shutdown on SIGTERM"

@@ -1,6 +1,6 @@
 /*
- * smoke.c: sigport on a 32-bit Linux target, run under qemu-user by
- * ci/cross32.sh. It uses no threads, since qemu-i386 runs threaded
+ * smoke.c: sigport on another Linux architecture, run under qemu-user by
+ * ci/cross.sh. It uses no threads, since qemu-i386 runs threaded
  * programs unreliably.
  *
  *   - a handler for SIGUSR1, run once by sigport_raise(), with the

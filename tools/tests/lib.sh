@@ -155,6 +155,76 @@ need_linux() {
   [ "$(uname -s)" = Linux ] || skip "$1"
 }
 
+# qemu_limit LIMIT WHAT: true, after a line "SKIPPED under qemu-user: WHAT:
+# <the limit>", when the test runs under qemu-user (the test configuration
+# sets SIGPORT_TEST_EMULATOR to the cross-compiling emulator) and LIMIT is
+# one of what qemu-user does not emulate; false, silently, otherwise. The
+# caller then leaves out what depends on it, or ends the test with status
+# 77 when nothing is left. Every place that skips a check on qemu calls
+# this. The limits:
+#   proc-status  /proc/PID/status of an emulated process shows qemu's own
+#                dispositions: every signal caught, none ignored or blocked.
+qemu_limit() {
+  local why
+  case ${SIGPORT_TEST_EMULATOR:-} in
+    *qemu*) ;;
+    *) return 1 ;;
+  esac
+  case $1 in
+    proc-status)
+      why="/proc/PID/status of an emulated process shows qemu's own"
+      why+=" dispositions"
+      ;;
+    *) fail "qemu_limit: unknown limit '$1'" ;;
+  esac
+  echo "SKIPPED under qemu-user ($SIGPORT_TEST_EMULATOR): $2: $why"
+}
+
+# sysnum NAME: the system's number of signal NAME (USR1, RTMIN), for what
+# the tool or an example prints or is given: from the C library of the
+# programs under test (SIGPORT_TEST_SIGNUMS, tests/signums.c), since the
+# shell running the tests may be another architecture's under qemu-user.
+# Where the shell is the system's own, its kill -l must agree. What the
+# shell itself observes, such as the signal a child died of in a wait
+# status, is numbered by kill -l.
+sysnum() {
+  local n k
+  k=$(kill -l "$1")
+  if [ -z "${SIGPORT_TEST_SIGNUMS:-}" ]; then
+    echo "$k"
+    return 0
+  fi
+  n=$("$SIGPORT_TEST_SIGNUMS" "$1") || fail "sysnum: no number for '$1'"
+  case ${SIGPORT_TEST_EMULATOR:-} in
+    *qemu*) ;;
+    *)
+      [ "$n" = "$k" ] ||
+        fail "sysnum: the C library numbers $1 $n, the shell's kill -l $k"
+      ;;
+  esac
+  echo "$n"
+}
+
+# host_signame NAME: the name the tool gives the bit of the shell's signal
+# NAME in the /proc/PID/status of one of the shell's own processes (perl).
+# That is SIGNAME, except under qemu-user, where the shell is the host's and
+# may number its signals otherwise than the target: the tool decodes the
+# host's number with the target's names.
+host_signame() {
+  local k name
+  case ${SIGPORT_TEST_EMULATOR:-} in
+    *qemu*)
+      [ -n "${SIGPORT_TEST_SIGNUMS:-}" ] ||
+        fail "host_signame: SIGPORT_TEST_SIGNUMS is not set"
+      k=$(kill -l "$1")
+      name=$("$SIGPORT_TEST_SIGNUMS" "$k") ||
+        fail "host_signame: the target has no signal $k ($1 here)"
+      echo "SIG$name"
+      ;;
+    *) echo "SIG$1" ;;
+  esac
+}
+
 # need_python: skips the test when python3 is missing.
 need_python() {
   command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"

@@ -77,11 +77,11 @@ case_list() {
   expect_status 0 "$tool" list
   expect_out '^  1  SIGHUP +terminate +catchable +Hangup$'
   expect_out '^  9  SIGKILL +terminate +uncatchable +Killed$'
-  # Numbered as the system numbers them: the shell's kill -l says how
-  # (SIGSTOP is 19 on x86 and ARM, 23 on MIPS, 17 on alpha and sparc).
-  expect_out "^ *$(kill -l STOP)  SIGSTOP +stop +uncatchable "
-  expect_out "^ *$(kill -l CHLD)  SIGCHLD +ignore +catchable "
-  expect_out "^ *$(kill -l CONT)  SIGCONT +continue +catchable "
+  # Numbered as the system numbers them (SIGSTOP is 19 on x86 and ARM, 23
+  # on MIPS, 17 on alpha and sparc).
+  expect_out "^ *$(sysnum STOP)  SIGSTOP +stop +uncatchable "
+  expect_out "^ *$(sysnum CHLD)  SIGCHLD +ignore +catchable "
+  expect_out "^ *$(sysnum CONT)  SIGCONT +continue +catchable "
   expect_out '^  3  SIGQUIT +core +catchable '
   expect_out ' SIGRTMIN +terminate +catchable +Real-time signal 0$'
   expect_out ' SIGRTMAX +terminate +catchable '
@@ -205,8 +205,8 @@ case_watch() {
 case_watch_json() {
   local usr1 usr2
   need_python
-  usr1=$(kill -l USR1)
-  usr2=$(kill -l USR2)
+  usr1=$(sysnum USR1)
+  usr2=$(sysnum USR2)
   # SIGUSR1 by its number.
   start_watch --json --count 2 usr2 "$usr1"
   kill -USR2 "$watch_pid"
@@ -388,8 +388,9 @@ case_run_signal_status() {
   local how
   how=$(how_ended "$tool" run -- sh -c 'kill -TERM $$')
   [ "$how" = "signal 15" ] || fail "child killed by TERM: run $how"
+  # The wait status is the shell's: kill -l numbers it.
   how=$(how_ended "$tool" run -- sh -c 'kill -USR1 $$')
-  [ "$how" = "signal 10" ] || fail "child killed by USR1: run $how"
+  [ "$how" = "signal $(kill -l USR1)" ] || fail "child killed by USR1: run $how"
   how=$(how_ended "$tool" run -- sh -c 'kill -QUIT $$')
   [ "$how" = "signal 3" ] || fail "child killed by QUIT: run $how"
   how=$(how_ended "$tool" run -- sh -c 'exit 143')
@@ -402,6 +403,9 @@ case_run_signal_status() {
 
 case_run_restores() {
   need_linux "the check reads the child's state from /proc"
+  if qemu_limit proc-status "run's child reads its own signal state"; then
+    exit 77
+  fi
   # The child gets a clean signal state: nothing of run's handlers, nothing
   # blocked, and what the caller ignored stays ignored (nohup).
   (
@@ -432,7 +436,7 @@ case_run_orphan() {
 }
 
 case_mask() {
-  local pid
+  local pid usr2
   need_linux "mask decodes /proc/PID/status only on Linux"
   (
     trap '' USR1
@@ -442,7 +446,9 @@ case_mask() {
   expect_out '^SigPnd pending: '
   expect_out '^ShdPnd shared: '
   expect_out '^SigBlk blocked: '
-  expect_out '^SigIgn ignored: .*SIGUSR1'
+  if ! qemu_limit proc-status "the tool's own SIGUSR1, ignored"; then
+    expect_out '^SigIgn ignored: .*SIGUSR1'
+  fi
   expect_out '^SigCgt caught: '
 
   # Another process: perl blocks USR2, traps HUP and ignores URG.
@@ -455,15 +461,19 @@ case_mask() {
   kill -USR2 "$pid"
   expect_status 0 "$tool" mask "$pid"
   expect_out "^pid $pid \\(perl\\)$"
-  expect_out '^SigBlk blocked: +SIGUSR2$'
-  expect_out '^ShdPnd shared: +SIGUSR2$'
-  expect_out '^SigIgn ignored: .*SIGURG'
-  expect_out '^SigCgt caught: .*SIGHUP'
+  # perl is the shell's program, with the shell's numbers (host_signame).
+  usr2=$(host_signame USR2)
+  expect_out "^SigBlk blocked: +$usr2\$"
+  expect_out "^ShdPnd shared: +$usr2\$"
+  expect_out "^SigIgn ignored: .*$(host_signame URG)( |\$)"
+  expect_out "^SigCgt caught: .*$(host_signame HUP)( |\$)"
 
   # A watcher's handlers show as caught.
   start_watch USR1 WINCH
   expect_status 0 "$tool" mask "$watch_pid"
-  expect_out '^SigCgt caught: .*SIGUSR1.*SIGWINCH'
+  if ! qemu_limit proc-status "a watcher's handlers, caught"; then
+    expect_out '^SigCgt caught: .*SIGUSR1.*SIGWINCH'
+  fi
   note "mask: $(tr '\n' '|' <"$work/out")"
 
   expect_status 1 "$tool" mask "$no_such_pid"
