@@ -198,18 +198,31 @@ static int pop(struct sigport_watch *w, sigport_siginfo_t *info) {
   return signo;
 }
 
+/* The lowest signal of the watch's set from `from` up with an untaken
+   count, or 0. Walks the set's words, so a watch of one signal looks at
+   one counter, not at every signal number. */
+static int next_counted(const struct sigport_watch *w, int from) {
+  unsigned i;
+  for (i = SP_WORD_OF(from); i < SP_NWORDS; i++) {
+    unsigned long word = w->bits[i];
+    if (i == SP_WORD_OF(from)) word &= ~(SP_BIT_OF(from) - 1ul);
+    while (word != 0) {
+      int bit = sp_lowest_bit(word);
+      int s = (int)i * SP_WORD_BITS + bit + 1;
+      if (atomic_load_explicit(&w->count[s], SP_RELAXED) != 0) return s;
+      word &= word - 1ul;
+    }
+  }
+  return 0;
+}
+
 /* Whether something is left to take. */
-static int untaken(struct sigport_watch *w) {
-  int s;
+static int untaken(const struct sigport_watch *w) {
   if (w->ring != NULL) {
     const struct sp_cell *cell = &w->ring[w->head & (SP_WATCH_RING - 1u)];
     if (atomic_load_explicit(&cell->seq, SP_ACQUIRE) == w->head + 1u) return 1;
   }
-  for (s = 1; s < SIGPORT_NSIG; s++)
-    if (sp__watch_has(w, s) &&
-        atomic_load_explicit(&w->count[s], SP_RELAXED) != 0)
-      return 1;
-  return 0;
+  return next_counted(w, 1) != 0;
 }
 
 int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
@@ -226,11 +239,9 @@ int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
   sp__backend_bell_drain(w->rd);
   (void)atomic_exchange_explicit(&w->armed, 0, SP_ACQ_REL);
   if (w->ring != NULL) got = pop(w, info);
-  for (s = 1; got == 0 && s < SIGPORT_NSIG; s++) {
-    unsigned long n;
-    if (!sp__watch_has(w, s)) continue;
-    if (atomic_load_explicit(&w->count[s], SP_RELAXED) == 0) continue;
-    n = atomic_exchange_explicit(&w->count[s], 0, SP_ACQ_REL);
+  for (s = got == 0 ? next_counted(w, 1) : 0; s != 0;
+       s = s + 1 < SIGPORT_NSIG ? next_counted(w, s + 1) : 0) {
+    unsigned long n = atomic_exchange_explicit(&w->count[s], 0, SP_ACQ_REL);
     if (n == 0) continue;
     /* The last recorded siginfo of the signal; the last read whole stands
        in when a trip holds the slot for too long. */
@@ -238,6 +249,7 @@ int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
       memset(&w->last[s], 0, sizeof w->last[s]);
     sp__info_fill(info, s, &w->last[s], n);
     got = s;
+    break;
   }
   if (got == 0) memset(info, 0, sizeof *info);
   /* Something left: the fd stays readable, so that a poll loop never
