@@ -558,7 +558,7 @@ Suite *sp_suite_chain(void) {
   tcase_add_test(tc, test_oneshot_and_ids);
   tcase_add_test(tc, test_if_default);
   tcase_add_test(tc, test_primary_cleared);
-  tcase_add_test(tc, test_off_main_thread);
+  sp_tcase_add_thread_test(tc, test_off_main_thread);
   suite_add_tcase(s, tc);
   tcase_add_test(bare, test_chain_siginfo);
   suite_add_tcase(s, bare);

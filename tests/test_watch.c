@@ -640,7 +640,7 @@ Suite *sp_suite_watch(void) {
   tcase_add_test(tc, test_ignored_comes_back);
   tcase_add_test(tc, test_with_handler);
   tcase_add_test(tc, test_replaced_left_alone);
-  tcase_add_test(tc, test_any_thread);
+  sp_tcase_add_thread_test(tc, test_any_thread);
   tcase_add_test(tc, test_fork_child);
   tcase_add_test(tc, test_queue_order);
   tcase_add_test(tc, test_queue_overflow);
@@ -650,8 +650,8 @@ Suite *sp_suite_watch(void) {
   tcase_add_checked_fixture(storm, setup, teardown);
   tcase_add_loop_test(storm, test_exact_child, 0,
                       (int)(sizeof watch_counts / sizeof watch_counts[0]));
-  tcase_add_test(storm, test_storm_threads_dispatch);
-  tcase_add_test(storm, test_churn);
+  sp_tcase_add_thread_test(storm, test_storm_threads_dispatch);
+  sp_tcase_add_thread_test(storm, test_churn);
   suite_add_tcase(s, storm);
   return s;
 }
