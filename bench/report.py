@@ -311,7 +311,9 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
             seen += f" / {fmt(sent)}" + (" (kernel merged some)"
                                          if merged else "")
             rows.append([str(n), label, fmt(t, "ns"), fmt(t / n, "ns"),
-                         fmt(c, "ns"), fmt_ratio(ratio(t, rt_)),
+                         fmt(c, "ns"), fmt(c / n if c is not None else None,
+                                           "ns"),
+                         fmt_ratio(ratio(t, rt_)),
                          fmt_ratio(ratio(c, rc)), seen])
             for metric, v, unit in (("time", t, "ns"), ("cpu", c, "ns"),
                                     ("seen min", lo, ""),
@@ -325,8 +327,8 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
                                 f"({a.split('/')[1]}) saw every signal of "
                                 "the burst", f"{seen}",
                                 lo == hi == sent and not merged))
-    rep.table(["consumers", "arm", "round trip", "÷ N", "CPU / signal",
-               "× libuv (time)", "× libuv (CPU)", "seen / sent, per consumer"],
+    rep.table(["consumers", "arm", "round trip / signal", "÷ N",
+               "CPU / signal", "÷ N", "× libuv (time)", "× libuv (CPU)", "seen / sent, per consumer"],
               rows)
     rep.line("libuv's handler writes a 16-byte message per handle into its "
              "loop's pipe (64 KiB: 4096 messages) and drops what does not "
@@ -336,7 +338,11 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
              "signal and wakes GLib's worker thread, which makes every "
              "source of that signal ready: each source is called once for "
              "however many deliveries came since its last call, and every "
-             "round trip goes through that thread.")
+             "round trip goes through that thread. A sigport watch costs "
+             "two system calls a delivery: the trip's write to the watch's "
+             "eventfd (only when it was drained) and the take's read that "
+             "drains it; libuv's N handles on one loop cost a write each "
+             "and one read of the pipe for them all.")
     rep.line()
 
     # Instructions.
