@@ -18,9 +18,9 @@
    each is made through a wrapper (sp__malloc() and sp__calloc() below,
    sp__sys_*() in the POSIX backend) that asks SP_FAULT() first. A test
    build (SIGPORT_TEST_INTERNALS, the tests' static library) can make the
-   Nth call of one of them fail with a given errno (src/fault.c); in every
-   other build SP_FAULT() is the constant 0 and each wrapper is the direct
-   call. */
+   Nth call of one of them fail with a given errno (src/test/fault.c); in
+   every other build SP_FAULT() is the constant 0 and each wrapper is the
+   direct call. */
 enum sp_call {
   SP_CALL_MALLOC,
   SP_CALL_CALLOC,

@@ -1,6 +1,6 @@
 /*
  * test_faults.c: the calls that make things fail, one at a time, through
- * the seam of src/internal.h (src/fault.c), as SQLite's tests fail its
+ * the seam of src/internal.h (src/test/fault.c), as SQLite's tests fail its
  * syscall table's entries.
  *
  * For each call that sigport_watch_open(), sigport_add_handler() and

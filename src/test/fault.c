@@ -4,7 +4,7 @@
  * static library only (SIGPORT_TEST_INTERNALS); the library that is
  * installed has no table, and makes each call directly.
  */
-#include "internal.h"
+#include "../internal.h"
 
 #if !defined(SIGPORT_TEST_INTERNALS)
 #error "fault.c is the tests' seam: build it with SIGPORT_TEST_INTERNALS"
