@@ -70,7 +70,7 @@ int sigport_add_handler(int signum, sigport_handler_fn fn, void *arg,
     rc = sp__backend_check_chain(name);
   if (rc != 0) return rc;
 
-  a = malloc(sizeof *a);
+  a = sp__malloc(sizeof *a);
   if (a == NULL)
     return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory", name);
   a->next = NULL;

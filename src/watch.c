@@ -35,7 +35,7 @@ static struct sp_watch_list *copy_list(struct sigport_watch *add,
     *empty = 1;
     return NULL;
   }
-  list = malloc(sizeof *list + (n + 1) * sizeof list->w[0]);
+  list = sp__malloc(sizeof *list + (n + 1) * sizeof list->w[0]);
   if (list == NULL) return NULL;
   for (i = 0; i < n; i++)
     if (old->w[i] != remove) list->w[k++] = old->w[i];
@@ -112,7 +112,7 @@ int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
                     "%s: sigport is not initialised: call sigport_init() first",
                     fn);
 
-  w = calloc(1, sizeof *w);
+  w = sp__calloc(1, sizeof *w);
   if (w == NULL)
     return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
                        fn);
@@ -122,7 +122,7 @@ int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
     if (member(set, s)) w->bits[SP_WORD_OF(s)] |= SP_BIT_OF(s);
   if (flags & SIGPORT_WATCH_QUEUE) {
     unsigned i;
-    w->ring = malloc(SP_WATCH_RING * sizeof w->ring[0]);
+    w->ring = sp__malloc(SP_WATCH_RING * sizeof w->ring[0]);
     if (w->ring == NULL) {
       free_watch(w);
       return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(),

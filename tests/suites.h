@@ -38,7 +38,8 @@
   X(cancel)          \
   X(dispatch)        \
   X(watch)           \
-  X(chain)
+  X(chain)           \
+  X(faults)
 #define SP_CHILDREN(C) C(process)
 #endif
 

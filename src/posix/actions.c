@@ -166,15 +166,22 @@ static void make_action(int disp, struct sigaction *sa) {
 
 int sp__backend_set_disposition(int signum, int disp) {
   struct sigaction sa;
+  int fresh = 0;
   if (!has_saved[signum]) {
-    if (sigaction(signum, NULL, &saved[signum]) != 0)
+    if (sp__sys_sigaction(signum, NULL, &saved[signum]) != 0)
       return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
     has_saved[signum] = 1;
     set_chain(signum, &saved[signum]);
+    fresh = 1;
   }
   make_action(disp, &sa);
-  if (sigaction(signum, &sa, NULL) != 0)
-    return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
+  if (sp__sys_sigaction(signum, &sa, NULL) != 0) {
+    int err = errno;
+    /* Nothing was installed, so nothing is saved: an action set outside
+       sigport before the next try is the one that try must save. */
+    if (fresh) sp__backend_forget_original(signum);
+    return sp__fail_os(SIGPORT_EOS, err, "sigaction(%d)", signum);
+  }
   return 0;
 }
 
@@ -191,7 +198,7 @@ int sp__backend_get_disposition(int signum) {
 
 int sp__backend_restore_original(int signum) {
   if (!has_saved[signum]) return 0;
-  if (sigaction(signum, &saved[signum], NULL) != 0)
+  if (sp__sys_sigaction(signum, &saved[signum], NULL) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
   has_saved[signum] = 0;
   set_chain(signum, NULL);

@@ -25,7 +25,9 @@ int sp__backend_enomem(void) { return ENOMEM; }
 
 int sp__backend_bell_open(sigport_socket_t *rd, sigport_socket_t *wr,
                           const char *fn) {
-  int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  int fd = sp__posix_faulted(SP_CALL_EVENTFD)
+               ? -1
+               : eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (fd < 0) return sp__fail_os(SIGPORT_EOS, errno, "%s: eventfd", fn);
   *rd = *wr = fd;
   return 0;
@@ -53,17 +55,18 @@ void sp__backend_bell_close(sigport_socket_t rd, sigport_socket_t wr) {
 #else
 
 static int set_flags(int fd) {
-  int fl = fcntl(fd, F_GETFL);
-  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
-  fl = fcntl(fd, F_GETFD);
-  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return -1;
+  int fl = sp__sys_fcntl(fd, F_GETFL, 0);
+  if (fl < 0 || sp__sys_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+  fl = sp__sys_fcntl(fd, F_GETFD, 0);
+  if (fl < 0 || sp__sys_fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return -1;
   return 0;
 }
 
 int sp__backend_bell_open(sigport_socket_t *rd, sigport_socket_t *wr,
                           const char *fn) {
   int fds[2];
-  if (pipe(fds) != 0) return sp__fail_os(SIGPORT_EOS, errno, "%s: pipe", fn);
+  if (sp__sys_pipe(fds) != 0)
+    return sp__fail_os(SIGPORT_EOS, errno, "%s: pipe", fn);
   if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
     int err = errno;
     close(fds[0]);

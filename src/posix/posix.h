@@ -4,10 +4,13 @@
 #ifndef SIGPORT_POSIX_H
 #define SIGPORT_POSIX_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "../backend.h"
 #include "../internal.h"
@@ -58,5 +61,38 @@ ssize_t sp__posix_write_nosigpipe(int fd, const void *buf, size_t n);
 /* Every signal, the C library's reserved ones included (Linux), for the
    trip's sa_mask. */
 void sp__posix_fill_trip_mask(sigset_t *set);
+
+
+/* The system calls of the paths that make things, through the test seam
+   (internal.h): the direct call, unless a test build makes this one fail,
+   when it returns -1 with the errno the test chose. */
+static inline int sp__posix_faulted(enum sp_call which) {
+  int err = SP_FAULT(which);
+  if (err == 0) return 0;
+  errno = err;
+  return 1;
+}
+
+static inline int sp__sys_pipe(int fds[2]) {
+  return sp__posix_faulted(SP_CALL_PIPE) ? -1 : pipe(fds);
+}
+
+/* fcntl() with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD). */
+static inline int sp__sys_fcntl(int fd, int cmd, int arg) {
+  return sp__posix_faulted(SP_CALL_FCNTL) ? -1 : fcntl(fd, cmd, arg);
+}
+
+static inline int sp__sys_sigaction(int signum, const struct sigaction *sa,
+                                    struct sigaction *old) {
+  return sp__posix_faulted(SP_CALL_SIGACTION) ? -1
+                                              : sigaction(signum, sa, old);
+}
+
+static inline int sp__sys_socketpair(int domain, int type, int protocol,
+                                     int fds[2]) {
+  return sp__posix_faulted(SP_CALL_SOCKETPAIR)
+             ? -1
+             : socketpair(domain, type, protocol, fds);
+}
 
 #endif
