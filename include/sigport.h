@@ -511,6 +511,9 @@ typedef struct sigport_siginfo {
                      on a big-endian 64-bit one (s390x, sparc64): a sender
                      that sets sival_int is read here. Windows: 0, as
                      value */
+  /* value and value_int are 0 for a delivery whose code carries no
+     si_value (POSIX: only SI_QUEUE, SI_TIMER, SI_ASYNCIO and SI_MESGQ do),
+     such as SI_USER from kill(). */
   uint64_t reserved[3]; /* zero; room to grow without breaking the ABI */
 } sigport_siginfo_t;
 

@@ -121,8 +121,13 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
 #else
     rec.band = 0;
 #endif
-    rec.value = (intptr_t)si->si_value.sival_ptr;
-    rec.value_int = si->si_value.sival_int;
+    if (sp__posix_code_has_value(si->si_code)) {
+      rec.value = (intptr_t)si->si_value.sival_ptr;
+      rec.value_int = si->si_value.sival_int;
+    } else {
+      rec.value = 0;
+      rec.value_int = 0;
+    }
     rec.addr = is_fault_signal(signum) ? si->si_addr : NULL;
   } else {
     rec.code = rec.errnum = rec.status = 0;

@@ -39,6 +39,22 @@ void sp__posix_actions_init(unsigned flags);
    rather than by the kernel for a fault. */
 int sp__posix_code_is_user(int code);
 
+/* Whether a siginfo of this code carries a si_value: POSIX defines it
+   only for SI_QUEUE, SI_TIMER, SI_ASYNCIO and SI_MESGQ. For any other
+   code (SI_USER from kill(), SI_TKILL, a fault...) the bytes there are
+   unspecified: Linux zeroes them, but qemu-user, for one, leaves whatever
+   its signal frame held. A delivery without a value reads as value 0. */
+static inline int sp__posix_code_has_value(int code) {
+  return code == SI_QUEUE || code == SI_TIMER
+#if defined(SI_ASYNCIO)
+         || code == SI_ASYNCIO
+#endif
+#if defined(SI_MESGQ)
+         || code == SI_MESGQ
+#endif
+      ;
+}
+
 /* System calls made without the C library's wrappers where those are
    cancellation points, retry EINTR or raise SIGPIPE (sys.c). All are
    async-signal-safe. */
