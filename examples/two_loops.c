@@ -16,11 +16,16 @@
  * The loops' threads block every signal, so the kernel delivers them all
  * to the main thread, one after the other, and sigport's raw handler
  * counts each in both watches there: a watch does not care which thread a
- * signal lands on. That also keeps the end exact: a SIGUSR1 sent before
- * SIGTERM is counted by both watches before either loop sees SIGTERM.
- * Were signals let through to the loops' threads, a SIGUSR1 could be
- * counted on one thread while the other already took SIGTERM and closed
- * its watch; a watch counts only what comes while it is open.
+ * signal lands on.
+ *
+ * The end is exact too, without counting on the order in which pending
+ * signals are delivered: a SIGUSR1 sent before SIGTERM may well come after
+ * it (Linux delivers the lower number first, and on MIPS SIGUSR1 is 16,
+ * SIGTERM 15). So a loop that took SIGTERM does not close its watch yet.
+ * Once both have, the main thread blocks every signal, and from then on no
+ * thread takes one; the loops then take what their watches still hold and
+ * close them. Every delivery before that is counted in both watches and
+ * taken by both loops; none after it is counted at all.
  *
  *   Usage: two_loops
  *
@@ -45,10 +50,11 @@ struct loop {
   int rc; /* what failed, or 0 */
 };
 
-/* Both loops say here that their watch is open. */
+/* Both loops say here that their watch is open, and then that they took
+   SIGTERM; the main thread says when no signal comes any more. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t opened = PTHREAD_COND_INITIALIZER;
-static int nopen, nfailed;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+static int nopen, nfailed, nstopped, quiet;
 
 static void say_opened(int ok) {
   pthread_mutex_lock(&lock);
@@ -56,8 +62,32 @@ static void say_opened(int ok) {
     nopen++;
   else
     nfailed++;
-  pthread_cond_signal(&opened);
+  pthread_cond_broadcast(&changed);
   pthread_mutex_unlock(&lock);
+}
+
+/* A loop took SIGTERM: it waits until the main thread blocked every
+   signal. */
+static void say_stopped_and_wait(void) {
+  pthread_mutex_lock(&lock);
+  nstopped++;
+  pthread_cond_broadcast(&changed);
+  while (!quiet) pthread_cond_wait(&changed, &lock);
+  pthread_mutex_unlock(&lock);
+}
+
+/* Takes what a watch holds, one line a take; 1 if SIGTERM was among it. */
+static int take_all(struct loop *l) {
+  sigport_siginfo_t info;
+  int s, term = 0;
+  while ((s = sigport_watch_take(l->watch, &info)) > 0) {
+    l->total[s] += info.count;
+    printf("%s: %s count=%lu total=%lu\n", l->name, sigport_signame(s),
+           info.count, l->total[s]);
+    fflush(stdout);
+    if (s == SIGPORT_SIGTERM) term = 1;
+  }
+  return term;
 }
 
 /* The totals of a loop, as one line: "A: SIGUSR1=5". */
@@ -90,8 +120,6 @@ static void *run_loop(void *arg) {
   say_opened(1);
   while (!stop) {
     struct pollfd p;
-    sigport_siginfo_t info;
-    int s;
     p.fd = sigport_watch_fd(l->watch);
     p.events = POLLIN;
     p.revents = 0;
@@ -100,14 +128,13 @@ static void *run_loop(void *arg) {
       l->rc = -1;
       break;
     }
-    while ((s = sigport_watch_take(l->watch, &info)) > 0) {
-      l->total[s] += info.count;
-      printf("%s: %s count=%lu total=%lu\n", l->name, sigport_signame(s),
-             info.count, l->total[s]);
-      fflush(stdout);
-      if (s == SIGPORT_SIGTERM) stop = 1;
-    }
+    stop = take_all(l);
   }
+  /* Also after a failed poll(), so that the main thread does not wait for
+     this loop for ever. */
+  say_stopped_and_wait();
+  /* No signal comes any more: what the watch holds now is all. */
+  (void)take_all(l);
   print_totals(l, "");
   /* The watch is closed by the thread that used it; the main thread only
      waits. The last close of SIGTERM gives it back. */
@@ -150,7 +177,7 @@ int main(void) {
     return 1;
   }
   pthread_mutex_lock(&lock);
-  while (nopen + nfailed < 2) pthread_cond_wait(&opened, &lock);
+  while (nopen + nfailed < 2) pthread_cond_wait(&changed, &lock);
   pthread_mutex_unlock(&lock);
   if (nfailed == 0) {
     printf("ready in pid %ld\n", (long)getpid());
@@ -160,6 +187,20 @@ int main(void) {
        by a SIGTERM it watches. */
     (void)sigport_kill((sigport_pid_t)getpid(), SIGPORT_SIGTERM);
   }
+  /* Once every open loop took SIGTERM, no thread takes a signal any more:
+     the loops' threads block them all, and now this one does. A signal
+     still pending stays so, counted by neither watch. */
+  pthread_mutex_lock(&lock);
+  while (nstopped < nopen) pthread_cond_wait(&changed, &lock);
+  pthread_mutex_unlock(&lock);
+  if (sigport_pthread_sigmask(SIGPORT_SIG_BLOCK, &all, NULL) != 0) {
+    fprintf(stderr, "two_loops: %s\n", sigport_last_error());
+    return 1;
+  }
+  pthread_mutex_lock(&lock);
+  quiet = 1;
+  pthread_cond_broadcast(&changed);
+  pthread_mutex_unlock(&lock);
   pthread_join(ta, NULL);
   pthread_join(tb, NULL);
   if (a.rc != 0 || b.rc != 0) {

@@ -182,6 +182,12 @@ example_two_loops() {
   pid=$job
   wait_for "$work/loops.out" "^ready in pid $pid\$"
   for ((i = 1; i <= burst; i++)); do kill -USR1 "$pid"; done
+  # At least one reached both watches before SIGTERM is sent; others may
+  # still be pending then, and come before or after SIGTERM (the order of
+  # pending signals is the system's): two_loops counts each in both
+  # watches or in neither.
+  wait_for "$work/loops.out" "^A: SIGUSR1 count=[0-9]+ total=[0-9]+\$"
+  wait_for "$work/loops.out" "^B: SIGUSR1 count=[0-9]+ total=[0-9]+\$"
   kill -TERM "$pid"
   reap "$pid"
   [ "$status" = 0 ] || fail "status $status: $(cat "$work/loops.out")"
