@@ -20,6 +20,17 @@ static struct sp_watch_list *current_list(void) {
   return atomic_load_explicit(&sp__state.watches, SP_RELAXED);
 }
 
+/* In a fork() child: the parent's list, which the child no longer
+   publishes. sp__watch_after_fork() cannot free it (it is
+   async-signal-safe); the child's next change of the watches, or its
+   last shutdown, does. Under the lock. */
+static struct sp_watch_list *forked_list;
+
+static void free_forked_list(void) {
+  free(forked_list);
+  forked_list = NULL;
+}
+
 /* A copy of the current list with `add` appended (if not NULL) and
    `remove` left out (if not NULL); NULL, with *empty set, when the result
    has no watch, and NULL without it when memory ran out. Under the
@@ -51,6 +62,7 @@ static void publish(struct sp_watch_list *list) {
       atomic_exchange_explicit(&sp__state.watches, list, SP_SEQ_CST);
   sp__state_wait_for_trips();
   free(old);
+  free_forked_list();
 }
 
 /* SIGPORT_EVALUE if the set has a member outside [1; SIGPORT_NSIG - 1]. */
@@ -288,6 +300,7 @@ void sp__watch_detach_all(void) {
   struct sp_watch_list *list = current_list();
   size_t i;
   int s;
+  free_forked_list();
   if (list == NULL) return;
   for (i = 0; i < list->n; i++) list->w[i]->attached = 0;
   publish(NULL);
@@ -300,6 +313,9 @@ void sp__watch_after_fork(void) {
   int s;
   if (list == NULL) return;
   atomic_store_explicit(&sp__state.watches, NULL, SP_RELAXED);
+  /* No trip walks it in the child: kept, to be freed there later. (An
+     older one was freed when this list was published.) */
+  forked_list = list;
   for (i = 0; i < list->n; i++) {
     struct sigport_watch *w = list->w[i];
     w->attached = 0;

@@ -62,7 +62,8 @@ void sp__watch_detach_all(void);
 /* In a fork() child, with every signal blocked and the lock held: the
    child has no watches. Their doorbells are closed (their memory is the
    parent's, and is left alone), and a signal that only watches held is
-   given back. Async-signal-safe. */
+   given back. The list itself is the child's to free: kept, and freed by
+   the child's next open, close or last shutdown. Async-signal-safe. */
 void sp__watch_after_fork(void);
 
 #endif
