@@ -469,20 +469,33 @@ static void on_fault(int signum, siginfo_t *si, void *context) {
     atomic_fetch_add(&fault_bad, 1);
 }
 
-static void make_guard(void) {
+/* A page that faults when written: PROT_NONE, or PROT_READ for a fault
+   nothing fixes (a write to a read-only page, which valgrind's memcheck
+   lets through to the kernel without reporting an invalid write, as in
+   test_fault_ends_process of test_core.c). */
+static void make_guard(int prot) {
   page = (size_t)sysconf(_SC_PAGESIZE);
-  guard = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  guard = mmap(NULL, page, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   ck_assert(guard != MAP_FAILED);
 }
 
 START_TEST(test_fault_fixed) {
   uint64_t id;
   struct sp_counter c;
+  /* valgrind (3.19) does not run the faulting instruction again when a
+     SIGSEGV handler that fixed the page returns: the write is lost, and
+     the registers after it are wrong (the next access faults at 0). */
+  if (sp_test_under_valgrind()) {
+    printf("SKIPPED under valgrind: test_fault_fixed: valgrind does not "
+           "run a faulting write again after its handler returns\n");
+    fflush(stdout);
+    return;
+  }
   memset(&c, 0, sizeof c);
   atomic_store(&fault_calls, 0);
   atomic_store(&fault_bad, 0);
   fault_then_default = 0;
-  make_guard();
+  make_guard(PROT_NONE);
   raw_set_siginfo(SIGSEGV, on_fault);
   SP_ASSERT_OK(sigport_add_handler(SIGSEGV, sp_count_handler, &c,
                                    SIGPORT_ADD_CHAIN, &id));
@@ -513,7 +526,7 @@ static int fault_child(int mode) {
     struct rlimit no_core = {0, 0};
     uint64_t id;
     (void)setrlimit(RLIMIT_CORE, &no_core);
-    make_guard();
+    make_guard(PROT_READ);
     if (mode == 1) {
       fault_then_default = 1;
       raw_set_siginfo(SIGSEGV, on_fault);
