@@ -150,7 +150,8 @@ int sigport_pause(void) {
   int rc = sp__check_main("sigport_pause");
   if (rc != 0) return rc;
   if (!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)) {
-    atomic_store_explicit(&sp__state.sleeping, 1, SP_SEQ_CST);
+    /* The other side of the trip's Dekker pair: an exchange, as there. */
+    (void)atomic_exchange_explicit(&sp__state.sleeping, 1, SP_SEQ_CST);
     while (!atomic_load_explicit(&sigport__pending_flag, SP_SEQ_CST)) {
       rc = sp__backend_pause_wait();
       if (rc != 0) break;

@@ -126,7 +126,14 @@ int sp__trip(int signum, const struct sp_record *rec) {
      bits, and must see the bit of every trip whose flag it cleared. */
   atomic_fetch_or_explicit(&sp__state.bits[SP_WORD_OF(signum)],
                            SP_BIT_OF(signum), SP_SEQ_CST);
-  atomic_store_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
+  /* An exchange, not a store: with the load of `sleeping` below it is one
+     side of a Dekker pair with sigport_pause(), and a read-modify-write
+     orders the later load on every machine and emulator. A seq_cst store
+     does too in C11, but qemu-user's aarch64 on x86 emulates it as a
+     plain store followed by a plain load, which the host may reorder, and
+     a pause then slept through a delivery now and then (2 of 36 stress
+     runs under load). On x86 the compiler makes the same xchg for both. */
+  (void)atomic_exchange_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
 
   fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
   if (fd != (intptr_t)SIGPORT_NO_SOCKET) {
