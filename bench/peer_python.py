@@ -2,6 +2,7 @@
 
     python3 peer_python.py roundtrip|latency|burst|rtburst N PINGER
     python3 peer_python.py rss
+    python3 peer_python.py fanout ROUNDS K
 
 Prints the same tab-separated rows as the C programs. PINGER is the path of
 bench_pinger, the child that sends the signals of the latency and burst
@@ -183,11 +184,74 @@ def burst(workload, n, pinger):
     row(workload, "time", (t1 - t0) / 1e6, "ms")
 
 
+def fanout(rounds, k):
+    """The fan-out workload (fanout.c) for its one possible consumer: one
+    handler, one wakeup fd, polled by the thread that sends."""
+    import select
+    import time
+
+    calls = [0]
+
+    def handler(signum, frame):
+        calls[0] += 1
+
+    r, _ = wakeup_pipe()
+    signal.signal(signal.SIGUSR1, handler)
+    poller = select.poll()
+    poller.register(r, select.POLLIN)
+    kill, pid, sig = os.kill, os.getpid(), signal.SIGUSR1
+    read, poll = os.read, poller.poll
+    bytes_seen = [0]
+
+    def drain():
+        try:
+            bytes_seen[0] += len(read(r, 65536))
+        except BlockingIOError:
+            pass
+
+    def trips(n):
+        for _ in range(n):
+            want = calls[0] + 1
+            kill(pid, sig)
+            while calls[0] < want:
+                poll()
+            drain()
+        if calls[0] != want:
+            sys.exit(f"python: {calls[0]} handler calls, expected {want}")
+
+    trips(rounds // 10 + 10)
+    t0, c0 = time.perf_counter_ns(), time.process_time_ns()
+    trips(rounds)
+    c1, t1 = time.process_time_ns(), time.perf_counter_ns()
+    before, b0 = calls[0], bytes_seen[0]
+    for _ in range(k):
+        kill(pid, sig)
+    quiet = time.monotonic()
+    last = (calls[0], bytes_seen[0])
+    while time.monotonic() - quiet < 0.02:
+        poll(1)
+        drain()
+        if (calls[0], bytes_seen[0]) != last:
+            last = (calls[0], bytes_seen[0])
+            quiet = time.monotonic()
+    peer = "python/one"
+    for metric, value, unit in (
+            ("time", (t1 - t0) / rounds, "ns"),
+            ("cpu", (c1 - c0) / rounds, "ns"), ("rounds", rounds, ""),
+            ("sent", k, ""), ("deliveries", bytes_seen[0] - b0, ""),
+            ("seen min", calls[0] - before, ""),
+            ("seen max", calls[0] - before, "")):
+        print(f"fanout\t{peer}\t{metric}@1\t{value:.6g}\t{unit}", flush=True)
+
+
 def main():
     if len(sys.argv) == 2 and sys.argv[1] == "rss":
         return rss()
     if len(sys.argv) != 4:
         sys.exit(__doc__)
+    if sys.argv[1] == "fanout":
+        signal.alarm(120)
+        return fanout(int(sys.argv[2]), int(sys.argv[3]))
     workload, n, pinger = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     signal.alarm(120)
     if workload == "roundtrip":

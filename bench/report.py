@@ -1,9 +1,11 @@
 """Turns the rows of one bench/run into bench/results.{md,tsv,png}.
 
-    report.py ROWS FUNCTIONS IR_N OUTDIR QUICK
+    report.py ROWS FUNCTIONS IR_N OUTDIR QUICK [FAN_LINES FAN_IR_N]
 
 ROWS: round, workload, peer, metric, value, unit (tab-separated).
 FUNCTIONS: callgrind_annotate's per-function listing of sigport's round trips.
+FAN_LINES: callgrind_annotate's listing, function by function and line by
+line, of sigport's fan-out round trips to 8 watches (FAN_IR_N of them).
 """
 import os
 import re
@@ -184,8 +186,218 @@ def parse_functions(path, ir_n):
     return sorted(((v, fn, files[fn]) for fn, v in out.items()), reverse=True)
 
 
+IR_GROUPS = ["sigport's signal handler (the trip)",
+             "sigport's dispatch", "the benchmark's loop and handler",
+             "the C library"]
+
+
+def ir_group(file):
+    """Which part of a round trip a function's file belongs to."""
+    if file.endswith(("src/trip.c", "src/posix/actions.c")):
+        return IR_GROUPS[0]
+    if "/src/" in file or file.startswith("src/"):
+        return IR_GROUPS[1]
+    if "/bench/" in file or file.startswith("bench/"):
+        return IR_GROUPS[2]
+    return IR_GROUPS[3]
+
+
+def annotated_lines(path):
+    """callgrind_annotate --auto=yes: [(file, Ir, source text)] of the
+    annotated sources' lines that cost something (calls left out)."""
+    out = []
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return out
+    current = None
+    src = re.compile(r"^-- Auto-annotated source: (.*)$")
+    cost = re.compile(r"^\s*([\d,]+)\s{2}(.*)$")
+    for line in lines:
+        m = src.match(line)
+        if m:
+            current = m.group(1).strip()
+            continue
+        if current is None:
+            continue
+        m = cost.match(line)
+        if m and not m.group(2).lstrip().startswith("=>"):
+            out.append((current, int(m.group(1).replace(",", "")),
+                        m.group(2)))
+    return out
+
+
+def watch_check_ir(path, ir_n):
+    """The trip's check for watches, per round trip: the Ir of the load of
+    sp__state.watches and of the test of the list that follows it."""
+    lines = [(f, ir, text) for f, ir, text in annotated_lines(path)
+             if f.endswith("src/trip.c")]
+    total, found = 0, False
+    for i, (f, ir, text) in enumerate(lines):
+        if "&sp__state.watches" in text and "atomic_load" in text:
+            total += ir
+            found = True
+            if i + 1 < len(lines) and "list != NULL" in lines[i + 1][2]:
+                total += lines[i + 1][1]
+    return total / ir_n if found else None
+
+
+FAN_ARMS = [
+    ("sigport/one", "sigport: N watches, one thread polls their N fds"),
+    ("sigport/threads", "sigport: N threads, a watch each"),
+    ("libuv/one", "libuv: N uv_signal_t on one loop"),
+    ("libuv/threads", "libuv: N threads, a loop and a uv_signal_t each"),
+    ("glib/one", "GLib: N g_unix_signal_add sources, one context"),
+    ("python/one", "CPython: a handler and the wakeup fd"),
+]
+# Each arm's libuv of the same shape, for the ratio.
+FAN_REF = {"sigport/threads": "libuv/threads",
+           "libuv/threads": "libuv/threads"}
+
+
+def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
+    """Section 7: one signal to N consumers."""
+    arms = [(a, label) for a, label in FAN_ARMS
+            if any(k[0] == "fanout" and k[1] == a for k in R.vals)]
+    if not arms:
+        return
+    ns = sorted({int(k[2].split("@")[1]) for k in R.vals
+                 if k[0] == "fanout" and "@" in k[2]})
+    k_sent = R.med("fanout", arms[0][0], f"sent@{ns[0]}")
+    rep.line("## 7. Fan-out: one signal, N consumers")
+    rep.line()
+    rep.line("SIGUSR1 to N consumers in one process (`fanout.c`). *Round "
+             "trip*: `kill(getpid(), SIGUSR1)`, then wait until every "
+             "consumer has seen it; the one-thread arms turn their loop, "
+             "the threads arms sleep on an eventfd that the last consumer "
+             "to see it writes. *CPU* is the process's user and system time "
+             "(`getrusage`, every thread) per signal. Median of the runs. "
+             "A sigport watch is polled on its fd and taken once a wakeup "
+             "(a take that leaves something untaken leaves the fd "
+             "readable). *× libuv* divides by libuv in the same shape: one "
+             "loop with N handles for the one-thread arms, N loops for the "
+             "threads arms.")
+    rep.line()
+    rep.line(f"*Seen / sent*: the sender sends {fmt(k_sent)} signals back "
+             "to back without waiting (each delivered before `kill()` "
+             "returns: only the sending thread has SIGUSR1 unblocked, so "
+             "the kernel merges none), then waits until no count has moved "
+             "for 20 ms. Each consumer's count of what it was told (a "
+             "sigport take's `count`; one a call for the others), lowest "
+             "– highest over the consumers and the runs.")
+    rep.line()
+    rows = []
+    for n in ns:
+        for a, label in arms:
+            t = R.med("fanout", a, f"time@{n}")
+            if t is None:
+                continue
+            c = R.med("fanout", a, f"cpu@{n}")
+            ref = FAN_REF.get(a, "libuv/one")
+            rt_ = R.med("fanout", ref, f"time@{n}")
+            rc = R.med("fanout", ref, f"cpu@{n}")
+            rounds = R.rounds("fanout", a)
+            lo = min(rd[f"seen min@{n}"] for rd in rounds
+                     if f"seen min@{n}" in rd)
+            hi = max(rd[f"seen max@{n}"] for rd in rounds
+                     if f"seen max@{n}" in rd)
+            sent = R.med("fanout", a, f"sent@{n}")
+            dl = [rd[f"deliveries@{n}"] for rd in rounds
+                  if f"deliveries@{n}" in rd]
+            merged = any(d != rd[f"sent@{n}"] for d, rd in
+                         zip(dl, [rd for rd in rounds
+                                  if f"deliveries@{n}" in rd]))
+            seen = fmt(lo) if lo == hi else f"{fmt(lo)} – {fmt(hi)}"
+            seen += f" / {fmt(sent)}" + (" (kernel merged some)"
+                                         if merged else "")
+            rows.append([str(n), label, fmt(t, "ns"), fmt(t / n, "ns"),
+                         fmt(c, "ns"), fmt(c / n if c is not None else None,
+                                           "ns"),
+                         fmt_ratio(ratio(t, rt_)),
+                         fmt_ratio(ratio(c, rc)), seen])
+            for metric, v, unit in (("time", t, "ns"), ("cpu", c, "ns"),
+                                    ("seen min", lo, ""),
+                                    ("seen max", hi, ""),
+                                    ("sent", sent, "")):
+                rep.tsv_row("fanout", f"{a}@{n}", metric, v, unit,
+                            None, ratio(v, rt_ if metric == "time" else rc)
+                            if metric in ("time", "cpu") else None)
+            if a.startswith("sigport/"):
+                targets.append((f"fan-out to {n}: every sigport watch "
+                                f"({a.split('/')[1]}) saw every signal of "
+                                "the burst", f"{seen}",
+                                lo == hi == sent and not merged))
+    rep.table(["consumers", "arm", "round trip / signal", "÷ N",
+               "CPU / signal", "÷ N", "× libuv (time)", "× libuv (CPU)", "seen / sent, per consumer"],
+              rows)
+    rep.line("libuv's handler writes a 16-byte message per handle into its "
+             "loop's pipe (64 KiB: 4096 messages) and drops what does not "
+             "fit, so one loop with N handles keeps about 4096 / N "
+             "deliveries of a burst its loop did not drain; a loop per "
+             "thread drains as it goes. GLib's handler sets one flag per "
+             "signal and wakes GLib's worker thread, which makes every "
+             "source of that signal ready: each source is called once for "
+             "however many deliveries came since its last call, and every "
+             "round trip goes through that thread. A sigport watch costs "
+             "two system calls a delivery: the trip's write to the watch's "
+             "eventfd (only when it was drained) and the take's read that "
+             "drains it; libuv's N handles on one loop cost a write each "
+             "and one read of the pipe for them all.")
+    rep.line()
+
+    # Instructions.
+    ir = {(a, n): R.med("fanir", a, f"Ir@{n}") for a in
+          ("sigport/one", "libuv/one") for n in (1, 8)}
+    if any(v is not None for v in ir.values()):
+        rep.line("### 7a. Instructions per fan-out round trip")
+        rep.line()
+        rep.line("User-space instructions (callgrind Ir) of the one-thread "
+                 f"arms, {fan_ir_n} round trips divided by {fan_ir_n}: the "
+                 "whole round trip (the loop, `kill`, the handler, the "
+                 "poll, every take or callback).")
+        rep.line()
+        rows = []
+        for n in (1, 8):
+            s_, u = ir[("sigport/one", n)], ir[("libuv/one", n)]
+            rows.append([str(n), fmt(s_), fmt(u), fmt_ratio(ratio(s_, u))])
+            rep.tsv_row("fanir", "sigport/one", f"Ir@{n}", s_, "Ir", None,
+                        ratio(s_, u))
+            rep.tsv_row("fanir", "libuv/one", f"Ir@{n}", u, "Ir")
+        rep.table(["consumers", "sigport watches Ir", "libuv Ir",
+                   "× libuv"], rows)
+    funcs = parse_functions(fan_lines, fan_ir_n * 8) if fan_lines else []
+    if funcs:
+        rep.line("Where sigport's go at 8 watches, per delivery to one "
+                 "watch (self cost, callgrind `--inclusive=no`, divided by "
+                 "8 × the round trips):")
+        rep.line()
+        rows = []
+        for v, fn, file in funcs:
+            if v < 1:
+                continue
+            root = os.path.dirname(os.path.abspath(rep_outdir)) + os.sep
+            if file.startswith(root):
+                file = file[len(root):]
+            rows.append([f"`{fn}`", file, fmt(v)])
+        rep.table(["function", "file", "Ir"], rows)
+        lines = sorted(((ir_, text.strip(), f) for f, ir_, text in
+                        annotated_lines(fan_lines)
+                        if f.endswith("src/watch.c")), reverse=True)[:4]
+        if lines:
+            rep.line("The costliest lines of `src/watch.c` (Ir per take; "
+                     "`untaken()` is inlined in `sigport_watch_take()`):")
+            rep.line()
+            rep.table(["line", "Ir"],
+                      [[f"`{text}`", fmt(ir_ / (fan_ir_n * 8))]
+                       for ir_, text, f in lines])
+
+
 def main():
+    global rep_outdir
     rows_path, fn_path, ir_n, outdir, quick = sys.argv[1:6]
+    rep_outdir = outdir
+    fan_lines = sys.argv[6] if len(sys.argv) > 6 else None
+    fan_ir_n = int(sys.argv[7]) if len(sys.argv) > 7 else 1
     ir_n = int(ir_n)
     quick = quick == "1"
     R = Rows(rows_path)
@@ -575,6 +787,26 @@ def main():
                 file = file[len(root):]
             rows.append([f"`{fn}`", file, fmt(v)])
         rep.table(["function", "file", "Ir"], rows)
+        groups = defaultdict(float)
+        for v, fn, file in funcs:
+            groups[ir_group(file)] += v
+        total = sum(groups.values())
+        rep.line("By where it runs: " + "; ".join(
+            f"{name} {fmt(groups[name])} Ir ({100 * groups[name] / total:.0f}%)"
+            for name in IR_GROUPS if groups.get(name)) + ".")
+        rep.line()
+    check = watch_check_ir(os.path.join(os.path.dirname(fn_path),
+                                        "sigport-lines.txt"), ir_n)
+    if check is not None:
+        rep.line(f"With no watch open, all that watches add to the round "
+                 f"trip is the trip's load of the watch list and its test "
+                 f"(`src/trip.c`): {fmt(check)} Ir of sigport's "
+                 f"{fmt(net['sigport'])} net.")
+        rep.line()
+        rep.tsv_row("instructions", "sigport", "watch check in the trip",
+                    check, "Ir")
+
+    fanout(rep, R, targets, fan_lines, fan_ir_n, quick)
 
     # Targets.
     rep.line("## Targets")

@@ -42,6 +42,14 @@ cmake -S . -B "$build" -G Ninja \
   -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 cmake --build "$build" --parallel 2
 
+# The shell tests' own helper programs (CTest builds them, with the
+# tests): sigqueue() for watch --queue, and the C library's signal numbers.
+for helper in queue signums; do
+  musl-gcc -static -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 \
+    "tools/tests/$helper.c" -o "$build/test-$helper" ||
+    die "tools/tests/$helper.c does not build with musl-gcc"
+done
+
 # Every file was compiled by musl-gcc with the warnings and -Werror.
 python3 - "$build/compile_commands.json" <<'EOF'
 import json, os, shlex, sys
@@ -132,6 +140,8 @@ shell_test() {
   local name=$1 t0=$SECONDS rc=0 log=$work/$1.log
   shift
   SIGPORT_MAN_PAGE=$root/man/sigport.1 \
+    SIGPORT_TEST_QUEUE=$build/test-queue \
+    SIGPORT_TEST_SIGNUMS=$build/test-signums SIGPORT_TEST_OTHER_LIBC=musl \
     timeout --kill-after=10 120 bash "$@" </dev/null >"$log" 2>&1 || rc=$?
   case $rc in
     0)

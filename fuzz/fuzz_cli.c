@@ -37,6 +37,7 @@ static void check_same(const struct sigport_cli *a,
   CHECK(a->nargs == b->nargs);
   CHECK(a->watch.count == b->watch.count);
   CHECK(a->watch.timeout == b->watch.timeout);
+  CHECK(a->watch.queue == b->watch.queue);
   CHECK(a->run.timeout == b->run.timeout);
   CHECK(a->run.kill_after == b->run.kill_after);
   CHECK(a->run.timeout_signal == b->run.timeout_signal);
@@ -60,6 +61,7 @@ static void check_bare(const struct sigport_cli *c) {
   CHECK(c->nargs == 0);
   CHECK(c->watch.count == 0);
   CHECK(c->watch.timeout == -1);
+  CHECK(c->watch.queue == 0);
   CHECK(sigport_sigset_next(&c->watch.signals, 0) == 0);
   CHECK(c->run.timeout == 0);
   CHECK(c->run.kill_after == 0);
@@ -112,6 +114,7 @@ static void check_parsed(const struct sigport_cli *c, int argc, char **argv) {
     CHECK(c->json == 0 || c->json == 1);
     CHECK(c->watch.count <= 0x7fffffffUL);
     CHECK(c->watch.timeout == -1 || time_in_range(c->watch.timeout));
+    CHECK(c->watch.queue == 0 || c->watch.queue == 1);
     s = sigport_sigset_next(&c->watch.signals, 0);
     CHECK(s > 0);
     for (; s > 0; s = sigport_sigset_next(&c->watch.signals, s))

@@ -100,6 +100,7 @@ typedef unsigned long sigport_thread_t;  /* DWORD thread id */
 #define SIGPORT_HAVE_SIGINTERRUPT 0
 #define SIGPORT_HAVE_RTSIG 0
 #define SIGPORT_HAVE_CONSOLE_EVENTS 1
+#define SIGPORT_HAVE_CHAIN 0
 
 #else /* POSIX */
 #include <pthread.h>
@@ -356,6 +357,7 @@ typedef pthread_t sigport_thread_t; /* opaque: compare with sigport_thread_equal
 #define SIGPORT_HAVE_PTHREAD_KILL 1
 #define SIGPORT_HAVE_SIGINTERRUPT 1
 #define SIGPORT_HAVE_CONSOLE_EVENTS 0
+#define SIGPORT_HAVE_CHAIN 1
 #endif /* POSIX */
 
 /* The export macro: set by the build, never by hand. A shared build defines
@@ -509,6 +511,9 @@ typedef struct sigport_siginfo {
                      on a big-endian 64-bit one (s390x, sparc64): a sender
                      that sets sival_int is read here. Windows: 0, as
                      value */
+  /* value and value_int are 0 for a delivery whose code carries no
+     si_value (POSIX: only SI_QUEUE, SI_TIMER, SI_ASYNCIO and SI_MESGQ do),
+     such as SI_USER from kill(). */
   uint64_t reserved[3]; /* zero; room to grow without breaking the ABI */
 } sigport_siginfo_t;
 
@@ -724,6 +729,157 @@ SIGPORT_EXTERN int sigport_valid_signals(sigport_sigset_t *out);
    OpenBSD, Windows). */
 SIGPORT_EXTERN int sigport_sigrtmin(void);
 SIGPORT_EXTERN int sigport_sigrtmax(void);
+
+/* --------------------------------------------------------------------- */
+/* Watches: several consumers, any thread, exact counts                  */
+/* --------------------------------------------------------------------- */
+
+/* A watch: a consumer of signals of its own, with its own exact counts and
+   its own fd, usable from any thread. Opaque; made by sigport_watch_open()
+   and freed by sigport_watch_close(). */
+typedef struct sigport_watch sigport_watch_t;
+
+/* Also keep each delivery's siginfo, in a ring of 1024 per watch (see
+   sigport_watch_take()). */
+#define SIGPORT_WATCH_QUEUE 0x1
+
+/* Opens a watch on the signals of `set` and stores it in *w. From the
+   moment it returns, every delivery of those signals to the process is
+   counted in the watch, until sigport_watch_close(). Any thread may call
+   it once sigport_init() has been called; the watch is then used by one
+   thread at a time.
+   - Opening installs sigport's raw handler for the signals that do not
+     have it yet. A watched signal is handled: its default action does not
+     run, even for a signal that was ignored (a nohup'd SIGHUP), whose
+     SIG_IGN comes back when its last watch closes.
+   - A handler set with sigport_signal() still runs at dispatch, and each
+     watch still counts the delivery. While a watch holds a signal,
+     sigport_signal(signum, SIGPORT_SIG_DFL or SIGPORT_SIG_IGN) only clears
+     the primary handler: the raw handler stays, and sigport_getsignal()
+     reports the primary handler (for a signal sigport_signal() never set,
+     what was there before sigport took it).
+   - Signals that only watches hold do not make sigport_pending() true,
+     do not wake sigport_pause() and write nothing to the wakeup fd.
+   - A real fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL from the kernel) is not
+     counted: it ends the process as it would have without sigport, or
+     goes to a chained action (sigport_add_handler()).
+   - fork(): the child has no watches. Its copies of the parent's watch
+     pointers must not be used there (not even closed): the child closes
+     their fds itself, and gives back the signals that only watches held.
+   flags: 0 or SIGPORT_WATCH_QUEUE.
+   Errors, with nothing changed: SIGPORT_EVALUE for unknown flags, set or
+   w NULL, a member of set outside [1; SIGPORT_NSIG - 1], an empty set, a
+   call before sigport_init(), and on Windows a signal outside the eight
+   that sigport_signal() accepts; SIGPORT_EOS (EINVAL) for SIGKILL, SIGSTOP
+   and the C library's reserved signals; SIGPORT_EOS when memory or fds ran
+   out, or the system refused to install the handler. All platforms. */
+SIGPORT_EXTERN int sigport_watch_open(const sigport_sigset_t *set,
+                                      unsigned flags, sigport_watch_t **w);
+
+/* The watch's fd: readable while anything is untaken, to be polled (POLLIN)
+   by an event loop; never read it, sigport_watch_take() drains it. Linux:
+   an eventfd; other POSIX systems: the read end of a non-blocking pipe;
+   Windows: a socket (select(), WSAPoll()). SIGPORT_NO_SOCKET if w is NULL.
+   The trip writes to it only when it goes from drained to readable, so it
+   never fills. Any thread. */
+SIGPORT_EXTERN sigport_socket_t sigport_watch_fd(const sigport_watch_t *w);
+
+/* Takes what the watch counted for one signal: returns its number and
+   fills *info, or returns 0 (and zeroes *info) when nothing is untaken.
+   It never blocks.
+   - Without SIGPORT_WATCH_QUEUE: the lowest signal with deliveries first;
+     info->count is the number of deliveries since the last take of that
+     signal, and the rest of info the last recorded siginfo of that signal
+     (as for a handler, an earlier delivery's when a trip on another thread
+     held the record). For every signal of the set, the counts of the
+     takes add up exactly to the deliveries the kernel made while the
+     watch was open, however many watches are open.
+   - With SIGPORT_WATCH_QUEUE: one delivery a take (count 1, its own
+     siginfo: value, value_int, pid...), oldest first across signals. When
+     the ring is full, later deliveries are still counted, per signal, as
+     surplus; once the ring is empty, a take returns a signal's surplus as
+     one record with count > 1 and the last recorded siginfo (count - 1
+     payloads were dropped), lowest signal first. While a signal has
+     surplus not yet taken, its new deliveries join the surplus, so that
+     each signal's deliveries come out in order.
+   When it leaves something untaken, the fd stays readable.
+   Errors: SIGPORT_EVALUE for w or info NULL (info carries the count). Any
+   thread. All platforms. */
+SIGPORT_EXTERN int sigport_watch_take(sigport_watch_t *w,
+                                      sigport_siginfo_t *info);
+
+/* Closes the watch and frees it: using it afterwards is undefined, as
+   after free(). What it had not taken is dropped. Closing the last watch
+   of a signal that has no sigport handler puts back the disposition saved
+   when sigport first took it (SIG_IGN for an ignored one), but only if
+   sigport's raw handler is still the installed action; another action
+   installed meanwhile is left alone. It waits for raw handlers running on
+   other threads that may still see the watch before it frees it. After the
+   last sigport_shutdown() the watch gets nothing more, and close only
+   frees it. Any thread.
+   Errors: SIGPORT_EVALUE for w NULL; SIGPORT_EOS (ENOMEM) when memory ran
+   out, and then the watch is still open. All platforms. */
+SIGPORT_EXTERN int sigport_watch_close(sigport_watch_t *w);
+
+/* --------------------------------------------------------------------- */
+/* Several handlers per signal, and chaining                             */
+/* --------------------------------------------------------------------- */
+
+/* The raw handler also calls the action that was installed before sigport
+   first took the signal (see sigport_add_handler()). POSIX only
+   (SIGPORT_HAVE_CHAIN). */
+#define SIGPORT_ADD_CHAIN 0x1
+/* The handler is removed when it runs, just before it is called (it may
+   add itself again). */
+#define SIGPORT_ADD_ONESHOT 0x2
+/* SIGPORT_EVALUE unless nothing handles the signal now: its system
+   disposition is SIG_DFL and sigport has no handler or watch on it. */
+#define SIGPORT_ADD_IF_DEFAULT 0x4
+
+/* Adds a handler for signum beside the primary one of sigport_signal(),
+   and stores its id in *id. Added handlers run at dispatch, on the main
+   thread, after the primary handler, in the order they were added; all of
+   a signal's handlers see the same delivery (the same count and siginfo).
+   When one returns non-zero (the primary one included), the others of
+   that signal still run for that delivery; dispatch then returns the first
+   non-zero result and leaves the signals above it pending. A handler added
+   while its signal's handlers run waits for the next delivery.
+   Adding installs sigport's raw handler if it is not there. While an added
+   handler holds a signal, sigport_signal(signum, SIGPORT_SIG_DFL or
+   SIGPORT_SIG_IGN) only clears the primary handler, as for a watch.
+   SIGPORT_ADD_CHAIN: sigport keeps the whole action that was there when it
+   first took the signal, and its raw handler calls that action too, in
+   signal context, after recording the delivery: with the siginfo and the
+   context for an SA_SIGINFO handler, with the number alone for another
+   one, and not at all for SIG_DFL or SIG_IGN. The action runs with every
+   signal blocked; its SA_RESETHAND and SA_NODEFER are not applied. For a
+   real fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL generated by the kernel) with
+   a function to chain to, the raw handler calls it and returns, as if
+   sigport were not there: the fault is that function's to fix (a guard
+   page) or to end. If the chained action changes the disposition, the
+   next dispatch of that signal says so once on stderr ("sigport: the action
+   chained for SIGSEGV changed its disposition; ..."); sigport never takes
+   the signal back.
+   Errors, with nothing changed: SIGPORT_EVALUE for signum out of range,
+   fn NULL or special (SIG_DFL, SIG_IGN, SIG_EXTERNAL), unknown flags, id
+   NULL, a call off the main thread or before sigport_init(), and with
+   SIGPORT_ADD_IF_DEFAULT a signal that is handled already; SIGPORT_EOS
+   (EINVAL) for SIGKILL, SIGSTOP and the C library's reserved signals;
+   SIGPORT_EOS when memory ran out or the system refused; SIGPORT_ENOTAVAIL
+   for SIGPORT_ADD_CHAIN on Windows. All platforms. */
+SIGPORT_EXTERN int sigport_add_handler(int signum, sigport_handler_fn fn,
+                                       void *arg, unsigned flags,
+                                       uint64_t *id);
+
+/* Removes an added handler. Ids are never reused. When the last sigport
+   handler of a signal (the primary one included) and its last watch are
+   gone, sigport restores the action saved when it first took the signal
+   (or sets the SIG_DFL or SIG_IGN that the primary handler was set to
+   meanwhile), but only if its raw handler is still the installed action;
+   otherwise it leaves the current action alone.
+   Errors: SIGPORT_EVALUE for an id that was never given or was removed
+   already, or a call off the main thread. All platforms. */
+SIGPORT_EXTERN int sigport_remove_handler(uint64_t id);
 
 /* --------------------------------------------------------------------- */
 /* Event loops: set_wakeup_fd                                             */

@@ -46,6 +46,38 @@ int sp__backend_get_disposition(int signum);
 int sp__backend_restore_original(int signum);
 void sp__backend_forget_original(int signum);
 
+/* What the disposition saved when sigport first took signum was:
+   SP_DISP_DFL, SP_DISP_IGN or SP_DISP_FOREIGN; SP_DISP_NONE when none is
+   saved. */
+int sp__backend_saved_disposition(int signum);
+
+/* 0 if the trip can call the saved action (SIGPORT_ADD_CHAIN), else a
+   failure made with sp__fail(): SIGPORT_ENOTAVAIL where it cannot. */
+int sp__backend_check_chain(const char *fn);
+
+/* The system's error number for "out of memory" (ENOMEM,
+   ERROR_NOT_ENOUGH_MEMORY), for sp__fail_os(). */
+int sp__backend_enomem(void);
+
+/* The lock that serialises changes of dispositions, of the watch list and
+   of the counts of what holds a signal, between the threads that may make
+   them (the main thread, and any thread that opens or closes a watch).
+   Never taken in the trip, and never held while a handler runs. POSIX
+   takes it across fork(). */
+void sp__backend_lock(void);
+void sp__backend_unlock(void);
+
+/* A watch's doorbell (watch.c): an fd that the trip makes readable.
+   open makes one, non-blocking and close-on-exec (*rd and *wr may be the
+   same fd), or returns a failure naming `fn`; ring makes it readable, from
+   the trip (async-signal-safe, errno left to the caller); drain empties
+   it; close closes it. */
+int sp__backend_bell_open(sigport_socket_t *rd, sigport_socket_t *wr,
+                          const char *fn);
+void sp__backend_bell_ring(sigport_socket_t wr);
+void sp__backend_bell_drain(sigport_socket_t rd);
+void sp__backend_bell_close(sigport_socket_t rd, sigport_socket_t wr);
+
 /* Raises signum in the calling thread, without dispatching (used by
    sigport_shutdown() for deliveries it could not dispatch). */
 void sp__backend_raise_raw(int signum);

@@ -50,63 +50,15 @@ _Static_assert(offsetof(sigport_siginfo_t, reserved) ==
                    offsetof(struct sp_siginfo_0_1, reserved) + 8,
                "the other reserved words stay where they were");
 
-/* How many times read_slot() looks at a slot that a trip is writing
-   before it gives up on it. A record takes a trip a few dozen
-   instructions; a reader that runs at a higher priority than a preempted
-   writer on the same processor would wait for ever. */
-#define SP_SLOT_TRIES 4096
-
-static void take_fields(const struct sp_slot *slot, struct sp_record *rec) {
-  rec->code = atomic_load_explicit(&slot->code, SP_RELAXED);
-  rec->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
-  rec->status = atomic_load_explicit(&slot->status, SP_RELAXED);
-  rec->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
-  rec->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
-  rec->band = atomic_load_explicit(&slot->band, SP_RELAXED);
-  rec->value = atomic_load_explicit(&slot->value, SP_RELAXED);
-  rec->value_int = atomic_load_explicit(&slot->value_int, SP_RELAXED);
-  rec->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
-}
-
-/* Reads the siginfo slot of signum without tearing. When a trip holds the
-   slot for longer than SP_SLOT_TRIES looks, the record last read whole
-   for this signal stands in (zero before the first): the delivery is
-   still reported, with the siginfo of an earlier one. */
+/* Reads the siginfo slot of signum. When a trip holds the slot for too
+   long, the record last read whole for this signal stands in (zero before
+   the first): the delivery is still reported, with the siginfo of an
+   earlier one. */
 static void read_slot(int signum, sigport_siginfo_t *info) {
   struct sp_sig *sig = &sp__state.sig[signum];
-  const struct sp_slot *slot = &sig->slot;
-  struct sp_record rec;
-  unsigned tries;
-  for (tries = 0; tries < SP_SLOT_TRIES; tries++) {
-    unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE);
-    if (before == 0) {
-      /* Never recorded: every trip found the slot busy. */
-      memset(&sig->last, 0, sizeof sig->last);
-      break;
-    }
-    if ((before & 1u) == 0) {
-      take_fields(slot, &rec);
-      atomic_thread_fence(SP_ACQUIRE);
-      if (atomic_load_explicit(&slot->seq, SP_RELAXED) == before) {
-        sig->last = rec;
-        break;
-      }
-    }
-    /* A trip on another thread is writing; it does not block. */
-    if (tries % 64 == 63) sp__backend_yield();
-  }
-  info->signo = signum;
-  info->code = sig->last.code;
-  info->errnum = sig->last.errnum;
-  info->status = sig->last.status;
-  info->pid = sig->last.pid;
-  info->uid = sig->last.uid;
-  info->band = sig->last.band;
-  info->value = sig->last.value;
-  info->value_int = sig->last.value_int;
-  info->addr = sig->last.addr;
-  info->reserved32 = 0;
-  info->reserved[0] = info->reserved[1] = info->reserved[2] = 0;
+  if (sp__slot_read(&sig->slot, &sig->last) == 0)
+    memset(&sig->last, 0, sizeof sig->last);
+  sp__info_fill(info, signum, &sig->last, 0);
 }
 
 /* Reports failed wakeup writes counted by the trips since the last time. */
@@ -124,22 +76,36 @@ static void report_wakeup_failures(void) {
 }
 
 /* Takes the deliveries of signum (its bit already cleared) and runs its
-   handler: the handler's result, or 0 when there was nothing to run. */
+   handlers, the primary one first, then the added ones in the order they
+   were added, all with the same info: the first non-zero result, or 0
+   when there was nothing to run. */
 static int run_one(int signum) {
   struct sp_sig *sig = &sp__state.sig[signum];
   sigport_siginfo_t info;
   sigport_handler_fn fn;
+  int result = 0, added;
   unsigned long n = atomic_exchange_explicit(&sig->count, 0, SP_ACQ_REL);
   if (n == 0) return 0; /* a nested dispatch took it */
   fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
+  /* Only the main thread changes the added handlers. */
+  added = sig->nhandlers > 0;
   /* A handler reset to SIG_DFL or SIG_IGN (or given back) before this
-     dispatch: the delivery is dropped. */
-  if (fn == SIGPORT_SIG_DFL || fn == SIGPORT_SIG_IGN ||
-      fn == SIGPORT_SIG_EXTERNAL)
+     dispatch, with no added handler: the delivery is dropped. */
+  if ((fn == SIGPORT_SIG_DFL || fn == SIGPORT_SIG_IGN ||
+       fn == SIGPORT_SIG_EXTERNAL) &&
+      !added)
     return 0;
   read_slot(signum, &info);
   info.count = n;
-  return fn(signum, &info, atomic_load_explicit(&sig->arg, SP_RELAXED));
+  if (fn != SIGPORT_SIG_DFL && fn != SIGPORT_SIG_IGN &&
+      fn != SIGPORT_SIG_EXTERNAL)
+    result = fn(signum, &info, atomic_load_explicit(&sig->arg, SP_RELAXED));
+  if (added) {
+    int r = sp__added_run(signum, &info);
+    if (result == 0) result = r;
+    sp__added_check_chain(signum);
+  }
+  return result;
 }
 
 /* Makes the pending flag say exactly whether a bit is left. A trip that

@@ -10,6 +10,35 @@ static int is_special(sigport_handler_fn fn) {
          fn == SIGPORT_SIG_EXTERNAL;
 }
 
+/* Something besides the primary handler holds signum: a watch or an added
+   handler. Under the lock. */
+static int held(const struct sp_sig *sig) {
+  return sig->watchers > 0 || sig->nhandlers > 0;
+}
+
+/* Whether the trip counts signum's deliveries for dispatch. Under the
+   lock. */
+static void update_dispatched(struct sp_sig *sig) {
+  sigport_handler_fn fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
+  atomic_store_explicit(&sig->dispatched, !is_special(fn) || sig->nhandlers > 0,
+                        SP_RELAXED);
+}
+
+/* What sigport_getsignal() reports for a signal whose primary handler is
+   none (SIG_EXTERNAL) while a watch or an added handler holds it: what was
+   there before sigport took it, which is what the primary slot still
+   has. */
+static sigport_handler_fn held_report(int signum) {
+  switch (sp__backend_saved_disposition(signum)) {
+    case SP_DISP_DFL:
+      return SIGPORT_SIG_DFL;
+    case SP_DISP_IGN:
+      return SIGPORT_SIG_IGN;
+    default:
+      return SIGPORT_SIG_EXTERNAL;
+  }
+}
+
 /* What getsignal reports, from the system's disposition and the table. */
 static void current_handler(int signum, sigport_handler_t *out) {
   struct sp_sig *sig = &sp__state.sig[signum];
@@ -22,12 +51,17 @@ static void current_handler(int signum, sigport_handler_t *out) {
       out->fn = SIGPORT_SIG_IGN;
       break;
     case SP_DISP_TRIP:
+      sp__backend_lock();
       out->fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
-      if (is_special(out->fn)) {
-        out->fn = SIGPORT_SIG_EXTERNAL;
-      } else {
+      if (!is_special(out->fn)) {
         out->arg = atomic_load_explicit(&sig->arg, SP_RELAXED);
+      } else if (!held(sig)) {
+        /* A delivery raced a change: the trip is on its way out. */
+        out->fn = SIGPORT_SIG_EXTERNAL;
+      } else if (out->fn == SIGPORT_SIG_EXTERNAL) {
+        out->fn = held_report(signum);
       }
+      sp__backend_unlock();
       break;
     default:
       out->fn = SIGPORT_SIG_EXTERNAL;
@@ -45,22 +79,37 @@ int sigport_getsignal(int signum, sigport_handler_t *current) {
 }
 
 /* Gives signum back: the disposition saved when sigport first took it is
-   put back. Nothing to do if sigport never took it. */
+   put back. Nothing to do if sigport never took it. While a watch or an
+   added handler holds it, only the primary handler is cleared. Under the
+   lock. */
 static int give_back(int signum) {
   struct sp_sig *sig = &sp__state.sig[signum];
   int rc;
-  if (atomic_load_explicit(&sig->ours, SP_RELAXED) == SP_DISP_NONE) return 0;
+  if (held(sig)) {
+    atomic_store_explicit(&sig->fn, SIGPORT_SIG_EXTERNAL, SP_RELAXED);
+    atomic_store_explicit(&sig->arg, NULL, SP_RELAXED);
+    update_dispatched(sig);
+    return 0;
+  }
+  if (atomic_load_explicit(&sig->ours, SP_RELAXED) == SP_DISP_NONE) {
+    atomic_store_explicit(&sig->fn, SIGPORT_SIG_EXTERNAL, SP_RELAXED);
+    update_dispatched(sig);
+    return 0;
+  }
   rc = sp__backend_restore_original(signum);
   if (rc != 0) return rc;
   atomic_store_explicit(&sig->fn, SIGPORT_SIG_EXTERNAL, SP_RELAXED);
   atomic_store_explicit(&sig->arg, NULL, SP_RELAXED);
   atomic_store_explicit(&sig->ours, SP_DISP_NONE, SP_RELAXED);
+  update_dispatched(sig);
   return 0;
 }
 
 /* Sets the disposition and then the table. For a handler the table is
    written first, so a delivery that arrives as soon as the trip is
-   installed finds its handler. */
+   installed finds its handler. SIG_DFL and SIG_IGN only clear the primary
+   handler while a watch or an added handler holds the signal: the trip
+   stays. Under the lock. */
 static int install(int signum, sigport_handler_fn fn, void *arg) {
   struct sp_sig *sig = &sp__state.sig[signum];
   int disp = fn == SIGPORT_SIG_DFL   ? SP_DISP_DFL
@@ -72,10 +121,13 @@ static int install(int signum, sigport_handler_fn fn, void *arg) {
   atomic_store_explicit(&sig->arg, disp == SP_DISP_TRIP ? arg : NULL,
                         SP_RELAXED);
   atomic_store_explicit(&sig->fn, fn, SP_RELEASE);
+  update_dispatched(sig);
+  if (disp != SP_DISP_TRIP && held(sig)) return 0;
   rc = sp__backend_set_disposition(signum, disp);
   if (rc != 0) {
     atomic_store_explicit(&sig->fn, old_fn, SP_RELAXED);
     atomic_store_explicit(&sig->arg, old_arg, SP_RELAXED);
+    update_dispatched(sig);
     return rc;
   }
   atomic_store_explicit(&sig->ours, disp, SP_RELAXED);
@@ -83,8 +135,49 @@ static int install(int signum, sigport_handler_fn fn, void *arg) {
 }
 
 int sp__set_handler(int signum, sigport_handler_fn fn, void *arg) {
-  return fn == SIGPORT_SIG_EXTERNAL ? give_back(signum)
-                                    : install(signum, fn, arg);
+  int rc;
+  sp__backend_lock();
+  rc = fn == SIGPORT_SIG_EXTERNAL ? give_back(signum)
+                                  : install(signum, fn, arg);
+  sp__backend_unlock();
+  return rc;
+}
+
+int sp__hold(int signum) {
+  struct sp_sig *sig = &sp__state.sig[signum];
+  int rc;
+  if (atomic_load_explicit(&sig->ours, SP_RELAXED) == SP_DISP_TRIP &&
+      sp__backend_get_disposition(signum) == SP_DISP_TRIP)
+    return 0;
+  rc = sp__backend_set_disposition(signum, SP_DISP_TRIP);
+  if (rc != 0) return rc;
+  atomic_store_explicit(&sig->ours, SP_DISP_TRIP, SP_RELAXED);
+  return 0;
+}
+
+void sp__release(int signum) {
+  struct sp_sig *sig = &sp__state.sig[signum];
+  sigport_handler_fn fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
+  update_dispatched(sig);
+  if (held(sig) || !is_special(fn)) return;
+  if (atomic_load_explicit(&sig->ours, SP_RELAXED) != SP_DISP_TRIP) return;
+  if (sp__backend_get_disposition(signum) != SP_DISP_TRIP) {
+    /* Someone else's action replaced the trip: it stays, and what
+       sigport saved is forgotten. */
+    sp__backend_forget_original(signum);
+    atomic_store_explicit(&sig->ours, SP_DISP_NONE, SP_RELAXED);
+    atomic_store_explicit(&sig->fn, SIGPORT_SIG_EXTERNAL, SP_RELAXED);
+    return;
+  }
+  if (fn == SIGPORT_SIG_DFL || fn == SIGPORT_SIG_IGN) {
+    /* The primary handler was set to SIG_DFL or SIG_IGN meanwhile. */
+    int disp = fn == SIGPORT_SIG_DFL ? SP_DISP_DFL : SP_DISP_IGN;
+    if (sp__backend_set_disposition(signum, disp) == 0)
+      atomic_store_explicit(&sig->ours, disp, SP_RELAXED);
+    return;
+  }
+  if (sp__backend_restore_original(signum) == 0)
+    atomic_store_explicit(&sig->ours, SP_DISP_NONE, SP_RELAXED);
 }
 
 int sigport_signal(int signum, sigport_handler_fn fn, void *arg,

@@ -5,11 +5,69 @@
 #ifndef SIGPORT_INTERNAL_H
 #define SIGPORT_INTERNAL_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "atomics.h"
 #include "sigport.h"
+
+/* The calls of the paths that make things (opening a watch, adding a
+   handler, init, the fork() child), as SQLite's syscall table has them:
+   each is made through a wrapper (sp__malloc() and sp__calloc() below,
+   sp__sys_*() in the POSIX backend) that asks SP_FAULT() first. A test
+   build (SIGPORT_TEST_INTERNALS, the tests' static library) can make the
+   Nth call of one of them fail with a given errno (src/test/fault.c); in
+   every other build SP_FAULT() is the constant 0 and each wrapper is the
+   direct call. */
+enum sp_call {
+  SP_CALL_MALLOC,
+  SP_CALL_CALLOC,
+  SP_CALL_EVENTFD,
+  SP_CALL_PIPE,
+  SP_CALL_FCNTL,
+  SP_CALL_SIGACTION,
+  SP_CALL_SOCKETPAIR,
+  SP_CALL_COUNT
+};
+
+#if defined(SIGPORT_TEST_INTERNALS)
+/* Counts a call of `which`, and returns the errno it must fail with, or
+   0 to make it. Async-signal-safe (lock-free atomics only). */
+int sp__fault(enum sp_call which);
+/* From now on, the nth call of `which` (1 for the next) fails with err,
+   once; every count starts again from 0. */
+void sp__fault_set(enum sp_call which, int nth, int err);
+/* No call fails; every count starts again from 0. */
+void sp__fault_clear(void);
+/* The calls of `which` made since the last set or clear. */
+int sp__fault_calls(enum sp_call which);
+/* The call's name: "malloc", "pipe"... */
+const char *sp__fault_name(enum sp_call which);
+#define SP_FAULT(which) sp__fault(which)
+#else
+#define SP_FAULT(which) ((void)(which), 0)
+#endif
+
+/* malloc() and calloc() through the seam. */
+static inline void *sp__malloc(size_t n) {
+  int err = SP_FAULT(SP_CALL_MALLOC);
+  if (err != 0) {
+    errno = err;
+    return NULL;
+  }
+  return malloc(n);
+}
+
+static inline void *sp__calloc(size_t n, size_t size) {
+  int err = SP_FAULT(SP_CALL_CALLOC);
+  if (err != 0) {
+    errno = err;
+    return NULL;
+  }
+  return calloc(n, size);
+}
 
 /* Records a failure for sigport_last_error() and returns code. */
 int sp__fail(int code, const char *fmt, ...) SP_PRINTF(2, 3);
@@ -35,6 +93,24 @@ int sp__dispatch_one(int signum);
 /* Sets a handler (a function, SIG_DFL, SIG_IGN, or SIG_EXTERNAL to give the
    signal back) without the checks and the dispatch of sigport_signal(). */
 int sp__set_handler(int signum, sigport_handler_fn fn, void *arg);
+
+/* Holds and releases signum for a watch or an added handler (handlers.c),
+   under the lock, after the count of what holds it changed. hold installs
+   the trip unless it is installed (a failure made with sp__fail()).
+   release, once nothing of sigport's holds the signal, sets what the
+   primary handler asks for (SIG_DFL, SIG_IGN) or gives back the saved
+   action, but only where the trip is still the installed action: another
+   action there is left alone. */
+int sp__hold(int signum);
+void sp__release(int signum);
+
+/* The added handlers (chain.c), on the main thread. run calls those of
+   signum in the order they were added, with the same info, and returns the
+   first non-zero result; check reports, once, a chained action that
+   changed the disposition; clear drops them all (sigport_shutdown()). */
+int sp__added_run(int signum, const sigport_siginfo_t *info);
+void sp__added_check_chain(int signum);
+void sp__added_clear_all(void);
 
 /* Times (seconds.c), converted as CPython converts them, with the same
    result whatever the floating-point unit. seconds_to_ns: seconds >= 0

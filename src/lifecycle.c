@@ -6,6 +6,7 @@
 
 #include "backend.h"
 #include "internal.h"
+#include "watch.h"
 
 #define SP_VERSION "0.1.0"
 #define SP_INIT_FLAGS (SIGPORT_INIT_DEFAULTS | SIGPORT_INIT_RESTART)
@@ -46,6 +47,8 @@ static int apply_defaults(void) {
    late raises the signal again (raise_late). */
 static void restore_all(void) {
   int s;
+  sp__backend_lock();
+  sp__watch_detach_all();
   for (s = 1; s < SIGPORT_NSIG; s++) {
     struct sp_sig *sig = &sp__state.sig[s];
     int ours = atomic_load_explicit(&sig->ours, SP_RELAXED), given_back = 0;
@@ -57,9 +60,18 @@ static void restore_all(void) {
     atomic_store_explicit(&sig->raise_late, given_back && ours == SP_DISP_TRIP,
                           SP_RELAXED);
     atomic_store_explicit(&sig->ours, SP_DISP_NONE, SP_RELAXED);
-    atomic_store_explicit(&sig->fn, SIGPORT_SIG_DFL, SP_RELAXED);
+    atomic_store_explicit(&sig->fn, SIGPORT_SIG_EXTERNAL, SP_RELAXED);
     atomic_store_explicit(&sig->arg, NULL, SP_RELAXED);
   }
+  sp__added_clear_all();
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    struct sp_sig *sig = &sp__state.sig[s];
+    atomic_store_explicit(&sig->dispatched, 0, SP_RELAXED);
+    atomic_store_explicit(&sig->chain_on, 0, SP_RELAXED);
+    sig->watchers = sig->nhandlers = sig->nchain = 0;
+    sig->chain_reported = 0;
+  }
+  sp__backend_unlock();
 }
 
 int sigport_init(unsigned flags) {
@@ -77,7 +89,9 @@ int sigport_init(unsigned flags) {
   }
   for (s = 0; s < SIGPORT_NSIG; s++) {
     atomic_store_explicit(&sp__state.sig[s].ours, SP_DISP_NONE, SP_RELAXED);
-    atomic_store_explicit(&sp__state.sig[s].fn, SIGPORT_SIG_DFL, SP_RELAXED);
+    /* No primary handler: sigport has not set one. */
+    atomic_store_explicit(&sp__state.sig[s].fn, SIGPORT_SIG_EXTERNAL,
+                          SP_RELAXED);
   }
   sp__state_reset_deliveries();
   sp__state.init_flags = flags;
@@ -112,8 +126,9 @@ void sigport_shutdown(void) {
   for (s = 1; s < SIGPORT_NSIG; s++) {
     sigport_handler_fn fn =
         atomic_load_explicit(&sp__state.sig[s].fn, SP_RELAXED);
-    handled[s] = fn != SIGPORT_SIG_DFL && fn != SIGPORT_SIG_IGN &&
-                 fn != SIGPORT_SIG_EXTERNAL;
+    handled[s] = (fn != SIGPORT_SIG_DFL && fn != SIGPORT_SIG_IGN &&
+                  fn != SIGPORT_SIG_EXTERNAL) ||
+                 sp__state.sig[s].nhandlers > 0;
   }
   restore_all();
   /* A trip from now on records nothing (and raises the signal again where

@@ -32,9 +32,67 @@ void sp__state_reset_deliveries(void) {
 
 void sp__state_wait_for_trips(void) {
   unsigned spins = 0;
-  while (atomic_load_explicit(&sp__state.trips_active, SP_SEQ_CST) != 0) {
+  /* A read-modify-write, not a load: see state.h. */
+  while (atomic_fetch_add_explicit(&sp__state.trips_active, 0, SP_SEQ_CST) !=
+         0) {
     if (++spins % 64 == 0) sp__backend_yield();
   }
+}
+
+/* How many times sp__slot_read() looks at a slot that a trip is writing
+   before it gives up on it. A record takes a trip a few dozen
+   instructions; a reader that runs at a higher priority than a preempted
+   writer on the same processor would wait for ever. */
+#define SP_SLOT_TRIES 4096
+
+static void take_fields(const struct sp_slot *slot, struct sp_record *rec) {
+  rec->code = atomic_load_explicit(&slot->code, SP_RELAXED);
+  rec->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
+  rec->status = atomic_load_explicit(&slot->status, SP_RELAXED);
+  rec->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
+  rec->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
+  rec->band = atomic_load_explicit(&slot->band, SP_RELAXED);
+  rec->value = atomic_load_explicit(&slot->value, SP_RELAXED);
+  rec->value_int = atomic_load_explicit(&slot->value_int, SP_RELAXED);
+  rec->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
+}
+
+int sp__slot_read(const struct sp_slot *slot, struct sp_record *rec) {
+  struct sp_record got;
+  unsigned tries;
+  for (tries = 0; tries < SP_SLOT_TRIES; tries++) {
+    unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE);
+    /* Never recorded: every trip found the slot busy. */
+    if (before == 0) return 0;
+    if ((before & 1u) == 0) {
+      take_fields(slot, &got);
+      atomic_thread_fence(SP_ACQUIRE);
+      if (atomic_load_explicit(&slot->seq, SP_RELAXED) == before) {
+        *rec = got;
+        return 1;
+      }
+    }
+    /* A trip on another thread is writing; it does not block. */
+    if (tries % 64 == 63) sp__backend_yield();
+  }
+  return -1;
+}
+
+void sp__info_fill(sigport_siginfo_t *info, int signum,
+                   const struct sp_record *rec, unsigned long count) {
+  info->signo = signum;
+  info->code = rec->code;
+  info->errnum = rec->errnum;
+  info->status = rec->status;
+  info->pid = rec->pid;
+  info->uid = rec->uid;
+  info->band = rec->band;
+  info->value = rec->value;
+  info->value_int = rec->value_int;
+  info->addr = rec->addr;
+  info->count = count;
+  info->reserved32 = 0;
+  info->reserved[0] = info->reserved[1] = info->reserved[2] = 0;
 }
 
 /* A thread's system identity (pthread_t, a Windows thread id) is given to

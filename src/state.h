@@ -79,6 +79,24 @@ struct sp_sig {
   sp_atomic_int raise_late;
   /* The record dispatch last read whole from the slot; main thread only. */
   struct sp_record last;
+  /* The trip counts deliveries for dispatch: the primary handler is a
+     function, or an added handler (chain.c) is there. Only looked at by a
+     trip while a watch is open; without one, a signal whose trip is
+     installed is always dispatched. */
+  sp_atomic_int dispatched;
+  /* An added handler asked for chaining: the trip also calls the action
+     saved when sigport first took the signal (POSIX only). */
+  sp_atomic_int chain_on;
+  /* Under the lock (sp__backend_lock): the open watches whose set holds
+     the signal, the added handlers and those of them with
+     SIGPORT_ADD_CHAIN. The added handlers change on the main thread only,
+     which also reads them without the lock. */
+  int watchers;
+  int nhandlers;
+  int nchain;
+  /* Main thread: the change of disposition a chained handler made was
+     reported (dispatch.c). */
+  int chain_reported;
 };
 
 /* Something awaits dispatch. Outside sp_state so that sigport.h can read
@@ -100,6 +118,10 @@ struct sp_state {
                                       finished; a console thread waits on it */
   sp_atomic_int init_count;        /* sigport_init() calls not yet undone */
   unsigned init_flags;             /* the first sigport_init()'s flags */
+  /* The open watches, a struct sp_watch_list (watch.h) that open and
+     close copy and swap; NULL when no watch is open, which is all a trip
+     looks at then. */
+  sp_atomic_ptr watches;
   struct sp_sig sig[SIGPORT_NSIG];
 };
 
@@ -116,8 +138,21 @@ void sp__state_reset_deliveries(void);
 void sp__set_main_thread(void);
 int sp__is_main_thread(void);
 
-/* Waits until no trip is running on any thread. */
+/* Waits until no trip is running on any thread. It reads the count of
+   running trips with a read-modify-write, which the trip's own increment
+   then synchronises with: a trip that starts after the wait saw none
+   running sees every store made before the wait (a new watch list, a new
+   wakeup fd), even through a relaxed load. */
 void sp__state_wait_for_trips(void);
+
+/* Reads a siginfo slot without tearing: 1 with *rec filled when it read a
+   whole record, 0 when nothing was ever recorded there, -1 when a trip
+   held the slot for too long (then *rec is untouched). Any thread. */
+int sp__slot_read(const struct sp_slot *slot, struct sp_record *rec);
+
+/* Fills a public siginfo from a record. */
+void sp__info_fill(sigport_siginfo_t *info, int signum,
+                   const struct sp_record *rec, unsigned long count);
 
 /* The trip: records one delivery of signum. Called by a backend's raw
    handler after it saved errno; async-signal-safe. Returns 0 when it

@@ -36,7 +36,10 @@
   X(send)            \
   X(reliability)     \
   X(cancel)          \
-  X(dispatch)
+  X(dispatch)        \
+  X(watch)           \
+  X(chain)           \
+  X(faults)
 #define SP_CHILDREN(C) C(process)
 #endif
 

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/time.h>
@@ -156,6 +157,38 @@ CALL(pidfd_closed, sigport_pidfd_send_signal(closed_fd, SIGTERM, NULL, 0))
 CALL(siginterrupt_range, sigport_siginterrupt(0, 1))
 CALL(siginterrupt_nsig, sigport_siginterrupt(SIGPORT_NSIG, 0))
 
+/* Watches and added handlers. A set that also holds SIGUSR1 shows that a
+   failed open installs nothing for the good members. */
+static sigport_sigset_t kill_set, stop_set, reserved_set, zero_set;
+static sigport_watch_t *watch_out, *open_watch;
+static uint64_t id_out;
+CALL(watch_set_null, sigport_watch_open(NULL, 0, &watch_out))
+CALL(watch_w_null, sigport_watch_open(&some_set, 0, NULL))
+CALL(watch_empty, sigport_watch_open(&empty_set, 0, &watch_out))
+CALL(watch_flags, sigport_watch_open(&some_set, 0x10, &watch_out))
+CALL(watch_kill, sigport_watch_open(&kill_set, 0, &watch_out))
+CALL(watch_stop, sigport_watch_open(&stop_set, SIGPORT_WATCH_QUEUE, &watch_out))
+CALL(watch_reserved, sigport_watch_open(&reserved_set, 0, &watch_out))
+CALL(watch_zero, sigport_watch_open(&zero_set, 0, &watch_out))
+CALL(take_w_null, sigport_watch_take(NULL, &info_out))
+CALL(take_info_null, sigport_watch_take(open_watch, NULL))
+CALL(close_null, sigport_watch_close(NULL))
+CALL(add_0, sigport_add_handler(0, handler, NULL, 0, &id_out))
+CALL(add_nsig, sigport_add_handler(SIGPORT_NSIG, handler, NULL, 0, &id_out))
+CALL(add_fn_null, sigport_add_handler(SIGUSR1, NULL, NULL, 0, &id_out))
+CALL(add_fn_ign,
+     sigport_add_handler(SIGUSR1, SIGPORT_SIG_IGN, NULL, 0, &id_out))
+CALL(add_fn_external,
+     sigport_add_handler(SIGUSR1, SIGPORT_SIG_EXTERNAL, NULL, 0, &id_out))
+CALL(add_flags, sigport_add_handler(SIGUSR1, handler, NULL, 0x40, &id_out))
+CALL(add_id_null, sigport_add_handler(SIGUSR1, handler, NULL, 0, NULL))
+CALL(add_kill, sigport_add_handler(SIGKILL, handler, NULL, 0, &id_out))
+CALL(add_reserved,
+     sigport_add_handler(SIGRTMIN - 1, handler, NULL, 0, &id_out))
+CALL(add_if_default, sigport_add_handler(SIGUSR2, handler, NULL,
+                                         SIGPORT_ADD_IF_DEFAULT, &id_out))
+CALL(remove_unknown, sigport_remove_handler(987654321))
+
 static char closed_text[32], blocking_text[32];
 
 static const struct bad_call table[] = {
@@ -219,11 +252,46 @@ static const struct bad_call table[] = {
     {"pidfd closed", pidfd_closed, SIGPORT_EOS, closed_text},
     {"siginterrupt 0", siginterrupt_range, SIGPORT_EVALUE, "signal number 0"},
     {"siginterrupt NSIG", siginterrupt_nsig, SIGPORT_EVALUE, "out of range"},
+    {"watch_open set NULL", watch_set_null, SIGPORT_EVALUE,
+     "set must not be NULL"},
+    {"watch_open w NULL", watch_w_null, SIGPORT_EVALUE, "w must not be NULL"},
+    {"watch_open empty", watch_empty, SIGPORT_EVALUE, "empty signal set"},
+    {"watch_open flags", watch_flags, SIGPORT_EVALUE, "0x10"},
+    {"watch_open SIGKILL", watch_kill, SIGPORT_EOS, "SIGKILL"},
+    {"watch_open SIGSTOP", watch_stop, SIGPORT_EOS, "SIGSTOP"},
+    {"watch_open reserved", watch_reserved, SIGPORT_EOS, "reserved"},
+    {"watch_open signal 0", watch_zero, SIGPORT_EVALUE,
+     "signal number 0 out of range"},
+    {"watch_take w NULL", take_w_null, SIGPORT_EVALUE, "w must not be NULL"},
+    {"watch_take info NULL", take_info_null, SIGPORT_EVALUE,
+     "info must not be NULL"},
+    {"watch_close NULL", close_null, SIGPORT_EVALUE, "w must not be NULL"},
+    {"add_handler 0", add_0, SIGPORT_EVALUE, "signal number 0 out of range"},
+    {"add_handler NSIG", add_nsig, SIGPORT_EVALUE, "out of range"},
+    {"add_handler fn NULL", add_fn_null, SIGPORT_EVALUE, "fn must not be NULL"},
+    {"add_handler SIG_IGN", add_fn_ign, SIGPORT_EVALUE, "SIGPORT_SIG_IGN"},
+    {"add_handler SIG_EXTERNAL", add_fn_external, SIGPORT_EVALUE,
+     "SIGPORT_SIG_EXTERNAL"},
+    {"add_handler flags", add_flags, SIGPORT_EVALUE, "0x40"},
+    {"add_handler id NULL", add_id_null, SIGPORT_EVALUE, "id must not be NULL"},
+    {"add_handler SIGKILL", add_kill, SIGPORT_EOS, "SIGKILL"},
+    {"add_handler reserved", add_reserved, SIGPORT_EOS, "reserved"},
+    {"add_handler IF_DEFAULT", add_if_default, SIGPORT_EVALUE,
+     "handled already"},
+    {"remove_handler unknown", remove_unknown, SIGPORT_EVALUE, "987654321"},
 };
 
 static void setup(void) {
   int fds[2];
   ck_assert_int_eq(sigport_init(0), 0);
+  /* An open watch on a signal of its own, for take; made first, so that
+     its fd is not the number closed_fd has below. */
+  {
+    sigport_sigset_t urg;
+    sigport_sigemptyset(&urg);
+    sigport_sigaddset(&urg, SIGURG);
+    SP_ASSERT_OK(sigport_watch_open(&urg, 0, &open_watch));
+  }
   SP_ASSERT_OK(sigport_socketpair(sock_pair));
   SP_ASSERT_OK(sigport_set_wakeup_fd(sock_pair[1], 0, NULL));
   ck_assert_int_eq(pipe(fds), 0);
@@ -235,9 +303,16 @@ static void setup(void) {
   sigport_sigemptyset(&empty_set);
   sigport_sigemptyset(&some_set);
   sigport_sigaddset(&some_set, SIGUSR1);
+  kill_set = stop_set = reserved_set = some_set;
+  sigport_sigaddset(&kill_set, SIGKILL);
+  sigport_sigaddset(&stop_set, SIGSTOP);
+  sigport_sigaddset(&reserved_set, SIGRTMIN - 1);
+  zero_set = some_set;
+  zero_set.bits[0] |= 1u;
 }
 
 static void teardown(void) {
+  sigport_watch_close(open_watch);
   sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL);
   close(sock_pair[0]);
   close(sock_pair[1]);

@@ -104,6 +104,28 @@ static int child_ctrl(int event, const char *mode) {
   if (strcmp(mode, "ign") == 0 &&
       sigport_signal(signum, SIGPORT_SIG_IGN, NULL, NULL) != 0)
     return 22;
+  if (strcmp(mode, "watch") == 0) {
+    /* A watch alone holds the signal: the event is handled, and the
+       watch's socket becomes readable. */
+    sigport_sigset_t set;
+    sigport_watch_t *w;
+    sigport_siginfo_t info;
+    fd_set rd;
+    sigport_sigemptyset(&set);
+    sigport_sigaddset(&set, signum);
+    if (sigport_watch_open(&set, 0, &w) != 0) return 40;
+    if (sigport_kill(0, kind) != 0) return 41;
+    FD_ZERO(&rd);
+    FD_SET((SOCKET)sigport_watch_fd(w), &rd);
+    if (select(0, &rd, NULL, NULL, NULL) != 1) return 42;
+    if (sigport_watch_take(w, &info) != signum) return 43;
+    if (info.count != 1 || info.code != event) return 44;
+    if (sigport_pending()) return 45;
+    if (sigport_watch_close(w) != 0) return 46;
+    (void)SetConsoleCtrlHandler(first_ctrl_handler, FALSE);
+    sigport_shutdown();
+    return 0;
+  }
   if (sigport_kill(0, kind) != 0) return 23;
   if (strcmp(mode, "handler") == 0) {
     /* The event comes on a console thread; kill() may have dispatched it
@@ -824,6 +846,7 @@ START_TEST(test_real_ctrl_c) {
      reaches nothing else. */
   assert_child_exit("ctrl 0 handler", flags, 0);
   assert_child_exit("ctrl 0 ign", flags, 0);
+  assert_child_exit("ctrl 0 watch", flags, 0);
   /* Under SIG_DFL the system's default handler ends the process: with
      STATUS_CONTROL_C_EXIT on Windows, with 0 under Wine 8, whose default
      handler says "Terminating process" and exits with 0. */
@@ -1516,6 +1539,180 @@ START_TEST(test_exit_codes) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Watches and added handlers (SPEC 6.1, 6.2).                        */
+/* ------------------------------------------------------------------ */
+
+static sigport_sigset_t one_signal(int signum) {
+  sigport_sigset_t set;
+  sigport_sigemptyset(&set);
+  sigport_sigaddset(&set, signum);
+  return set;
+}
+
+static int socket_readable(sigport_socket_t s) {
+  fd_set rd;
+  struct timeval zero = {0, 0};
+  FD_ZERO(&rd);
+  FD_SET((SOCKET)s, &rd);
+  return select(0, &rd, NULL, NULL, &zero) == 1;
+}
+
+/* SIGTERM raised: counted by the watch, and the process lives (its default
+   action would end it with exit code 3). */
+START_TEST(test_watch_raised) {
+  sigport_sigset_t set = one_signal(SIGPORT_SIGTERM);
+  sigport_watch_t *w;
+  sigport_siginfo_t info;
+  sigport_handler_t h;
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  ck_assert(!socket_readable(sigport_watch_fd(w)));
+  SP_ASSERT_OK(sigport_raise(SIGPORT_SIGTERM));
+  SP_ASSERT_OK(sigport_raise(SIGPORT_SIGTERM));
+  SP_ASSERT_OK(sigport_raise(SIGPORT_SIGTERM));
+  ck_assert_int_eq(sigport_pending(), 0);
+  ck_assert(socket_readable(sigport_watch_fd(w)));
+  ck_assert_int_eq(sigport_watch_take(w, &info), SIGPORT_SIGTERM);
+  ck_assert_uint_eq(info.count, 3);
+  ck_assert_int_eq(info.code, -1);
+  ck_assert(!socket_readable(sigport_watch_fd(w)));
+  ck_assert_int_eq(sigport_watch_take(w, &info), 0);
+  SP_ASSERT_OK(sigport_watch_close(w));
+  SP_ASSERT_OK(sigport_getsignal(SIGPORT_SIGTERM, &h));
+  ck_assert(h.fn == SIGPORT_SIG_DFL);
+}
+END_TEST
+
+/* The console events through the console handler: CTRL_C to SIGINT,
+   CTRL_BREAK to SIGBREAK, handled for a watch, lowest signal first. */
+START_TEST(test_watch_console_mapping) {
+  sigport_sigset_t set = one_signal(SIGPORT_SIGINT);
+  sigport_watch_t *w;
+  sigport_siginfo_t info;
+  sigport_sigaddset(&set, SIGPORT_SIGBREAK);
+  SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
+  ck_assert_int_eq(console_call(CTRL_BREAK_EVENT), TRUE);
+  ck_assert_int_eq(console_call(CTRL_C_EVENT), TRUE);
+  /* Queue mode: oldest first. */
+  ck_assert_int_eq(sigport_watch_take(w, &info), SIGPORT_SIGBREAK);
+  ck_assert_int_eq(info.code, CTRL_BREAK_EVENT);
+  ck_assert(socket_readable(sigport_watch_fd(w)));
+  ck_assert_int_eq(sigport_watch_take(w, &info), SIGPORT_SIGINT);
+  ck_assert_int_eq(info.code, CTRL_C_EVENT);
+  ck_assert_uint_eq(info.count, 1);
+  ck_assert_int_eq(sigport_watch_take(w, &info), 0);
+  ck_assert_int_eq(sigport_pending(), 0);
+  SP_ASSERT_OK(sigport_watch_close(w));
+  /* Given back: SIG_DFL, whose console event is the system's again. */
+  ck_assert_int_eq(console_call(CTRL_C_EVENT), FALSE);
+}
+END_TEST
+
+/* Two threads raise SIGTERM while the main thread takes: exact. */
+#define SP_WIN_STORM 300
+static unsigned __stdcall raise_term(void *arg) {
+  int i;
+  (void)arg;
+  for (i = 0; i < SP_WIN_STORM; i++) (void)sigport_raise(SIGPORT_SIGTERM);
+  return 0;
+}
+
+START_TEST(test_watch_storm_threads) {
+  sigport_sigset_t set = one_signal(SIGPORT_SIGTERM);
+  sigport_watch_t *w;
+  sigport_siginfo_t info;
+  struct sp_counter c = {0};
+  HANDLE t[2];
+  unsigned long total = 0;
+  int i;
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGTERM, sp_count_handler, &c, NULL));
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  for (i = 0; i < 2; i++) {
+    t[i] = (HANDLE)_beginthreadex(NULL, 0, raise_term, NULL, 0, NULL);
+    ck_assert(t[i] != NULL);
+  }
+  while (total < 2 * SP_WIN_STORM) {
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET((SOCKET)sigport_watch_fd(w), &rd);
+    /* An event: a lost delivery hangs here, and the runner's timeout
+       fails the test. */
+    ck_assert_int_eq(select(0, &rd, NULL, NULL, NULL), 1);
+    while (sigport_watch_take(w, &info) > 0) total += info.count;
+    SP_ASSERT_OK(sigport_dispatch());
+  }
+  for (i = 0; i < 2; i++) {
+    ck_assert_int_eq(WaitForSingleObject(t[i], INFINITE), WAIT_OBJECT_0);
+    CloseHandle(t[i]);
+  }
+  SP_ASSERT_OK(sigport_dispatch());
+  ck_assert_uint_eq(total, 2 * SP_WIN_STORM);
+  ck_assert_uint_eq(c.total, 2 * SP_WIN_STORM);
+  SP_ASSERT_OK(sigport_watch_close(w));
+}
+END_TEST
+
+static int win_tagged_order[8], win_ntagged;
+static int win_tagged(int signum, const sigport_siginfo_t *info, void *arg) {
+  (void)signum;
+  (void)info;
+  if (win_ntagged < 8) win_tagged_order[win_ntagged++] = (int)(intptr_t)arg;
+  return (int)(intptr_t)arg == 2 ? SIGPORT_EUSER : 0;
+}
+
+START_TEST(test_added_handlers) {
+  uint64_t a, b, id;
+  sigport_handler_t h;
+  win_ntagged = 0;
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGTERM, win_tagged, (void *)1, NULL));
+  SP_ASSERT_OK(sigport_add_handler(SIGPORT_SIGTERM, win_tagged, (void *)2, 0,
+                                   &a));
+  SP_ASSERT_OK(sigport_add_handler(SIGPORT_SIGTERM, win_tagged, (void *)3,
+                                   SIGPORT_ADD_ONESHOT, &b));
+  ck_assert(b > a);
+  ck_assert_int_eq(sigport_raise(SIGPORT_SIGTERM), SIGPORT_EUSER);
+  ck_assert_int_eq(win_ntagged, 3);
+  ck_assert_int_eq(win_tagged_order[0], 1);
+  ck_assert_int_eq(win_tagged_order[1], 2);
+  ck_assert_int_eq(win_tagged_order[2], 3);
+  SP_ASSERT_FAILS(sigport_remove_handler(b), SIGPORT_EVALUE, "no handler");
+  /* SIG_DFL only clears the primary handler while an added one holds. */
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGTERM, SIGPORT_SIG_DFL, NULL, NULL));
+  SP_ASSERT_OK(sigport_getsignal(SIGPORT_SIGTERM, &h));
+  ck_assert(h.fn == SIGPORT_SIG_DFL);
+  ck_assert_int_eq(sigport_raise(SIGPORT_SIGTERM), SIGPORT_EUSER);
+  ck_assert_int_eq(win_ntagged, 4);
+  SP_ASSERT_OK(sigport_remove_handler(a));
+  SP_ASSERT_FAILS(sigport_remove_handler(a), SIGPORT_EVALUE, "no handler");
+  /* Chaining is not available here, and changes nothing. */
+  SP_ASSERT_FAILS(sigport_add_handler(SIGPORT_SIGTERM, win_tagged, NULL,
+                                      SIGPORT_ADD_CHAIN, &id),
+                  SIGPORT_ENOTAVAIL, "SIGPORT_ADD_CHAIN");
+  ck_assert_int_eq(SIGPORT_HAVE_CHAIN, 0);
+  SP_ASSERT_OK(sigport_getsignal(SIGPORT_SIGTERM, &h));
+  ck_assert(h.fn == SIGPORT_SIG_DFL);
+}
+END_TEST
+
+START_TEST(test_watch_bad_input) {
+  sigport_sigset_t set = one_signal(3);
+  sigport_watch_t *w = NULL;
+  sigport_siginfo_t info;
+  uint64_t id;
+  SP_ASSERT_FAILS(sigport_watch_open(&set, 0, &w), SIGPORT_EVALUE, "3");
+  ck_assert_ptr_null(w);
+  sigport_sigemptyset(&set);
+  SP_ASSERT_FAILS(sigport_watch_open(&set, 0, &w), SIGPORT_EVALUE,
+                  "empty signal set");
+  SP_ASSERT_FAILS(sigport_watch_open(NULL, 0, &w), SIGPORT_EVALUE, "set");
+  SP_ASSERT_FAILS(sigport_watch_take(NULL, &info), SIGPORT_EVALUE, "w");
+  SP_ASSERT_FAILS(sigport_watch_close(NULL), SIGPORT_EVALUE, "w");
+  SP_ASSERT_FAILS(sigport_add_handler(3, win_tagged, NULL, 0, &id),
+                  SIGPORT_EVALUE, "3");
+  ck_assert(sigport_watch_fd(NULL) == SIGPORT_NO_SOCKET);
+}
+END_TEST
+
 Suite *sp_suite_win32(void) {
   Suite *s = suite_create("win32");
   TCase *tc = tcase_create("win32");
@@ -1555,6 +1752,11 @@ Suite *sp_suite_win32(void) {
   tcase_add_test(tc, test_wrong_thread);
   tcase_add_test(tc, test_not_initialised);
   tcase_add_test(tc, test_exit_codes);
+  tcase_add_test(tc, test_watch_raised);
+  tcase_add_test(tc, test_watch_console_mapping);
+  tcase_add_test(tc, test_watch_storm_threads);
+  tcase_add_test(tc, test_added_handlers);
+  tcase_add_test(tc, test_watch_bad_input);
   suite_add_tcase(s, tc);
   return s;
 }

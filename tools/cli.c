@@ -227,6 +227,8 @@ static int parse_watch(struct msg *m, int argc, char **argv,
         return SIGPORT_CLI_USAGE;
     } else if (options && strcmp(arg, "--json") == 0) {
       out->json = 1;
+    } else if (options && strcmp(arg, "--queue") == 0) {
+      w->queue = 1;
     } else if (options && strcmp(arg, "--") == 0) {
       options = 0;
     } else if (options && arg[0] == '-' && arg[1] == '-') {

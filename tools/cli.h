@@ -42,6 +42,7 @@ struct sigport_cli_run {
 struct sigport_cli_watch {
   unsigned long count;      /* --count; 0: no limit */
   double timeout;           /* seconds; -1: no timeout */
+  int queue;                /* --queue: every delivery with its value */
   sigport_sigset_t signals; /* at least one */
 };
 

@@ -4,7 +4,8 @@
  *   sigport list [--json]
  *   sigport info SIGNAL [--json]
  *   sigport send SIGNAL PID...
- *   sigport watch [--count N] [--timeout SECONDS] [--json] SIGNAL...
+ *   sigport watch [--count N] [--timeout SECONDS] [--json] [--queue]
+ *                 SIGNAL...
  *   sigport run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]
  *               [--forward LIST | --no-forward] [--] COMMAND [ARG...]
  *   sigport mask [PID]
@@ -34,6 +35,7 @@
 #include <string.h>
 
 #if defined(_WIN32)
+#include <winsock2.h>
 #include <windows.h>
 #else
 #include <fcntl.h>
@@ -59,9 +61,6 @@
 #define EXIT_TIMEDOUT 124
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127
-
-/* What a handler of the tool returns to stop the dispatching call. */
-#define TOOL_STOP SIGPORT_EUSER
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
@@ -313,8 +312,9 @@ static int cmd_send(const struct sigport_cli *cli) {
 /* Waiting for a signal                                                */
 /* ------------------------------------------------------------------ */
 
-/* The wakeup fd that `watch` and `run` sleep on: the trip writes a byte to
-   pair[1] after each delivery, so a poll() of pair[0] wakes up. */
+/* The wakeup fd that `run` sleeps on: the trip writes a byte to pair[1]
+   after each delivery, so a poll() of pair[0] wakes up. (`watch` sleeps
+   on its watch's fd.) */
 struct waker {
   sigport_socket_t pair[2];
 };
@@ -353,21 +353,14 @@ static int waker_wait(struct waker *w, double deadline) {
   return 0;
 }
 #else
-/* Windows: the tool looks at sigport_pending() every few milliseconds,
-   which is one atomic load; a console event is handled within that slice. */
+/* Windows: run looks at sigport_pending() every few milliseconds, which
+   is one atomic load; a console event is handled within that slice. */
 #define WIN_SLICE_MS 20
 static int waker_open(struct waker *w) {
   (void)w;
   return 0;
 }
 static void waker_close(struct waker *w) { (void)w; }
-static int waker_wait(struct waker *w, double deadline) {
-  int ms = ms_until(deadline);
-  (void)w;
-  if (sigport_pending()) return 0;
-  Sleep((DWORD)(ms < 0 || ms > WIN_SLICE_MS ? WIN_SLICE_MS : ms));
-  return 0;
-}
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -376,14 +369,15 @@ static int waker_wait(struct waker *w, double deadline) {
 
 static const char help_watch[] =
     "Usage: sigport watch [--count N] [--timeout SECONDS] [--json] "
-    "SIGNAL...\n"
+    "[--queue]\n"
+    "                     SIGNAL...\n"
     "\n"
-    "Installs sigport handlers for the SIGNALs, prints\n"
+    "Opens a sigport watch on the SIGNALs, prints\n"
     "  sigport: watching SIGUSR1 SIGUSR2 in pid 1234\n"
     "on stderr (scripts wait for this line), then one line on stdout per\n"
-    "handler call, flushed at once:\n"
+    "take of the watch, flushed at once:\n"
     "  SIGUSR1 count=3 code=SI_USER pid=5678 uid=1000\n"
-    "count is how many deliveries the call handled (standard signals\n"
+    "count is how many deliveries the take reports (standard signals\n"
     "merge), code the si_code (SI_USER, SI_QUEUE, SI_TKILL, SI_KERNEL,\n"
     "SI_TIMER, SI_MESGQ, SI_ASYNCIO, else the number), pid and uid the\n"
     "sender's (0 where unknown).\n"
@@ -394,6 +388,14 @@ static const char help_watch[] =
     "  --json             one JSON object a line instead:\n"
     "    {\"signal\":\"SIGUSR1\",\"signo\":10,\"count\":3,\"code\":0,"
     "\"pid\":5678,\"uid\":1000}\n"
+    "  --queue            one line per delivery, oldest first, with the\n"
+    "                     int of its sigqueue() payload (sival_int):\n"
+    "    SIGRTMIN count=1 code=SI_QUEUE pid=5678 uid=1000 value=7\n"
+    "                     with --json, \"value\":7 and \"lost\":0 after\n"
+    "                     \"uid\". Past 1024 deliveries not yet printed, a\n"
+    "                     signal's further ones come as one line with\n"
+    "                     count > 1, the last one's value, and lost=K:\n"
+    "                     the K payloads that were dropped (count - 1)\n"
     "\n"
     "Without --count and --timeout it runs until killed by a signal it does\n"
     "not watch.\n";
@@ -401,7 +403,7 @@ static const char help_watch[] =
 struct watch {
   unsigned long want;  /* --count, 0 for no limit */
   unsigned long total; /* deliveries seen */
-  int json, stopped;
+  int json, queue;
 };
 
 /* The name of a siginfo code, or its number written in buf. */
@@ -439,30 +441,32 @@ static const char *code_name(int code, char *buf, size_t size) {
   return buf;
 }
 
-static int on_watched(int signum, const sigport_siginfo_t *info, void *arg) {
-  struct watch *w = arg;
+/* Prints one take. In queue mode a record with count > 1 is a signal's
+   surplus: its count - 1 earlier payloads were dropped. */
+static void print_take(const struct watch *w, int signum,
+                       const sigport_siginfo_t *info) {
   const char *name = sigport_signame(signum);
+  unsigned long lost = info->count > 1 ? info->count - 1 : 0;
   char buf[24];
-  if (w->stopped) return 0;
   if (w->json) {
     fputs("{\"signal\":", stdout);
     json_string(stdout, name != NULL ? name : "");
     printf(",\"signo\":%d,\"count\":%lu,\"code\":%d,\"pid\":%lld,"
-           "\"uid\":%lu}\n",
+           "\"uid\":%lu",
            signum, info->count, info->code, (long long)info->pid,
            (unsigned long)info->uid);
+    if (w->queue) printf(",\"value\":%d,\"lost\":%lu", info->value_int, lost);
+    fputs("}\n", stdout);
   } else {
-    printf("%s count=%lu code=%s pid=%lld uid=%lu\n", name, info->count,
+    printf("%s count=%lu code=%s pid=%lld uid=%lu",
+           name != NULL ? name : "-", info->count,
            code_name(info->code, buf, sizeof buf), (long long)info->pid,
            (unsigned long)info->uid);
+    if (w->queue) printf(" value=%d", info->value_int);
+    if (w->queue && lost > 0) printf(" lost=%lu", lost);
+    putchar('\n');
   }
   fflush(stdout);
-  w->total += info->count;
-  if (w->want > 0 && w->total >= w->want) {
-    w->stopped = 1;
-    return TOOL_STOP;
-  }
-  return 0;
 }
 
 static long own_pid(void) {
@@ -473,27 +477,50 @@ static long own_pid(void) {
 #endif
 }
 
+/* Sleeps until the watch's fd is readable or `deadline` passes (-1: no
+   deadline). Returns 0, or EXIT_REFUSED after saying why. */
+static int watch_wait(sigport_socket_t fd, double deadline) {
+#if defined(_WIN32)
+  fd_set readable;
+  struct timeval tv, *limit = NULL;
+  int ms = ms_until(deadline);
+  FD_ZERO(&readable);
+  FD_SET((SOCKET)fd, &readable);
+  if (ms >= 0) {
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    limit = &tv;
+  }
+  if (select(0, &readable, NULL, NULL, limit) == SOCKET_ERROR)
+    return complain(EXIT_REFUSED, "select: error %d", WSAGetLastError());
+  return 0;
+#else
+  struct pollfd p;
+  p.fd = fd;
+  p.events = POLLIN;
+  p.revents = 0;
+  if (poll(&p, 1, ms_until(deadline)) < 0 && errno != EINTR)
+    return system_failed("poll", errno);
+  return 0;
+#endif
+}
+
 static int cmd_watch(const struct sigport_cli *cli) {
   struct watch w;
-  struct waker waker;
+  sigport_watch_t *watch = NULL;
   const sigport_sigset_t *set = &cli->watch.signals;
   double timeout = cli->watch.timeout, deadline = -1;
-  int s, rc, status = EXIT_OK;
+  int s, rc, status = EXIT_OK, done = 0;
   memset(&w, 0, sizeof w);
   w.want = cli->watch.count;
   w.json = cli->json;
+  w.queue = cli->watch.queue;
 
   rc = sigport_init(0);
   if (rc != 0) return library_failed(rc);
-  for (s = 0; (s = sigport_sigset_next(set, s)) > 0;) {
-    rc = sigport_signal(s, on_watched, &w, NULL);
-    if (rc != 0) {
-      status = library_failed(rc);
-      sigport_shutdown();
-      return status;
-    }
-  }
-  if ((status = waker_open(&waker)) != 0) {
+  rc = sigport_watch_open(set, w.queue ? SIGPORT_WATCH_QUEUE : 0, &watch);
+  if (rc != 0) {
+    status = library_failed(rc);
     sigport_shutdown();
     return status;
   }
@@ -505,23 +532,32 @@ static int cmd_watch(const struct sigport_cli *cli) {
   fflush(stderr);
 
   if (timeout > 0) deadline = now_seconds() + timeout;
-  for (;;) {
-    rc = sigport_dispatch();
-    if (rc == TOOL_STOP) break;
+  while (!done) {
+    sigport_siginfo_t info;
+    /* Everything untaken is printed before the next sleep: a take that
+       leaves something keeps the fd readable anyway. */
+    while (!done && (s = sigport_watch_take(watch, &info)) > 0) {
+      print_take(&w, s, &info);
+      w.total += info.count;
+      if (w.want > 0 && w.total >= w.want) done = 1;
+    }
+    if (done) break;
+    if (s < 0) {
+      status = library_failed(s);
+      break;
+    }
     if (deadline >= 0 && now_seconds() >= deadline) {
       status = w.total > 0 ? EXIT_OK : EXIT_TIMEDOUT;
       break;
     }
-    if ((rc = waker_wait(&waker, deadline)) != 0) {
+    if ((rc = watch_wait(sigport_watch_fd(watch), deadline)) != 0) {
       status = rc;
       break;
     }
   }
 
-  /* Deliveries that came after the end are taken here, quietly. */
-  w.stopped = 1;
-  (void)sigport_dispatch();
-  waker_close(&waker);
+  /* What came after the end is dropped with the watch. */
+  (void)sigport_watch_close(watch);
   sigport_shutdown();
   return finish_output(status);
 }
@@ -1044,7 +1080,7 @@ static const char help_main[] =
     "  list [--json]                 every signal of this platform\n"
     "  info SIGNAL [--json]          one signal\n"
     "  send SIGNAL PID...            send a signal (0: does it exist?)\n"
-    "  watch [--count N] [--timeout SECONDS] [--json] SIGNAL...\n"
+    "  watch [--count N] [--timeout SECONDS] [--json] [--queue] SIGNAL...\n"
     "                                print the signals this process gets\n"
     "  run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]\n"
     "      [--forward LIST | --no-forward] [--] COMMAND [ARG...]\n"

@@ -146,6 +146,59 @@ EOF
   note "SIGINT after the end of input: clean shutdown"
 }
 
+# Two loops, each on a thread of its own with a watch of its own: A on
+# SIGUSR1, B on SIGUSR1 and SIGUSR2, both on SIGTERM. Each signal is sent
+# once the one before it has been counted, so none merges in the kernel,
+# and each loop's totals are exactly what was sent: both see every
+# SIGUSR1. Then a burst, which the kernel may merge: the two loops still
+# count the same SIGUSR1 deliveries.
+example_two_loops() {
+  local pid i usr1=5 usr2=3 burst=20 a b
+  start_job "$work/loops.out" "$exe"
+  pid=$job
+  wait_for "$work/loops.out" "^ready in pid $pid\$"
+  for ((i = 1; i <= usr1; i++)); do
+    kill -USR1 "$pid"
+    wait_for "$work/loops.out" "^A: SIGUSR1 count=[0-9]+ total=$i\$"
+    wait_for "$work/loops.out" "^B: SIGUSR1 count=[0-9]+ total=$i\$"
+  done
+  for ((i = 1; i <= usr2; i++)); do
+    kill -USR2 "$pid"
+    wait_for "$work/loops.out" "^B: SIGUSR2 count=[0-9]+ total=$i\$"
+  done
+  if grep -q '^A: SIGUSR2' "$work/loops.out"; then
+    fail "loop A took SIGUSR2, which it does not watch"
+  fi
+  kill -TERM "$pid"
+  reap "$pid"
+  [ "$status" = 0 ] || fail "status $status: $(cat "$work/loops.out")"
+  grep -qx "total A: SIGUSR1=$usr1" "$work/loops.out" ||
+    fail "A's totals: $(cat "$work/loops.out")"
+  grep -qx "total B: SIGUSR1=$usr1 SIGUSR2=$usr2" "$work/loops.out" ||
+    fail "B's totals: $(cat "$work/loops.out")"
+  note "paced: A saw $usr1 SIGUSR1, B $usr1 SIGUSR1 and $usr2 SIGUSR2"
+
+  start_job "$work/loops.out" "$exe"
+  pid=$job
+  wait_for "$work/loops.out" "^ready in pid $pid\$"
+  for ((i = 1; i <= burst; i++)); do kill -USR1 "$pid"; done
+  # At least one reached both watches before SIGTERM is sent; others may
+  # still be pending then, and come before or after SIGTERM (the order of
+  # pending signals is the system's): two_loops counts each in both
+  # watches or in neither.
+  wait_for "$work/loops.out" "^A: SIGUSR1 count=[0-9]+ total=[0-9]+\$"
+  wait_for "$work/loops.out" "^B: SIGUSR1 count=[0-9]+ total=[0-9]+\$"
+  kill -TERM "$pid"
+  reap "$pid"
+  [ "$status" = 0 ] || fail "status $status: $(cat "$work/loops.out")"
+  a=$(sed -nE 's/^total A: SIGUSR1=([0-9]+)$/\1/p' "$work/loops.out")
+  b=$(sed -nE 's/^total B: SIGUSR1=([0-9]+) SIGUSR2=0$/\1/p' "$work/loops.out")
+  [ -n "$a" ] && [ "$a" = "$b" ] ||
+    fail "A and B differ on SIGUSR1: $(cat "$work/loops.out")"
+  [ "$a" -ge 1 ] && [ "$a" -le "$burst" ] || fail "$a SIGUSR1 for $burst sent"
+  note "a burst of $burst: both loops counted the same $a deliveries"
+}
+
 fn="example_$name"
 declare -F "$fn" >/dev/null || fail "no example '$name'"
 "$fn"

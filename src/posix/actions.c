@@ -16,6 +16,53 @@ static unsigned char has_saved[SIGPORT_NSIG];
    resets siginterrupt(); siginterrupt() changes the installed action. */
 static int restart_default;
 
+/* The saved action as the trip calls it (SIGPORT_ADD_CHAIN): a copy of
+   saved[] in atomics, since a trip on another thread may read it while the
+   main thread saves or forgets. */
+typedef void (*sp_sigaction_fn)(int, siginfo_t *, void *);
+typedef void (*sp_handler_fn)(int);
+enum { SP_CHAIN_NONE, SP_CHAIN_HANDLER, SP_CHAIN_SIGINFO };
+static sp_atomic_int chain_kind[SIGPORT_NSIG];
+static _Atomic(sp_sigaction_fn) chain_sigaction[SIGPORT_NSIG];
+static _Atomic(sp_handler_fn) chain_handler[SIGPORT_NSIG];
+
+static void set_chain(int signum, const struct sigaction *sa) {
+  int kind = SP_CHAIN_NONE;
+  if (sa == NULL) {
+  } else if (sa->sa_flags & SA_SIGINFO) {
+    /* An SA_SIGINFO action of sigport's own (from an earlier session that
+       someone else saved and put back) is never chained to. */
+    if (sa->sa_sigaction != NULL && sa->sa_sigaction != sp__posix_raw_handler) {
+      atomic_store_explicit(&chain_sigaction[signum], sa->sa_sigaction,
+                            SP_RELAXED);
+      kind = SP_CHAIN_SIGINFO;
+    }
+  } else if (sa->sa_handler != SIG_DFL && sa->sa_handler != SIG_IGN) {
+    atomic_store_explicit(&chain_handler[signum], sa->sa_handler, SP_RELAXED);
+    kind = SP_CHAIN_HANDLER;
+  }
+  atomic_store_explicit(&chain_kind[signum], kind, SP_RELEASE);
+}
+
+/* Calls the saved action of signum if an added handler asked for it and
+   there is a function to call: 1 if it was called. */
+static int chain(int signum, siginfo_t *si, void *context) {
+  int kind;
+  if (!atomic_load_explicit(&sp__state.sig[signum].chain_on, SP_ACQUIRE))
+    return 0;
+  kind = atomic_load_explicit(&chain_kind[signum], SP_ACQUIRE);
+  if (kind == SP_CHAIN_SIGINFO) {
+    atomic_load_explicit(&chain_sigaction[signum], SP_RELAXED)(signum, si,
+                                                               context);
+    return 1;
+  }
+  if (kind == SP_CHAIN_HANDLER) {
+    atomic_load_explicit(&chain_handler[signum], SP_RELAXED)(signum);
+    return 1;
+  }
+  return 0;
+}
+
 int sp__posix_code_is_user(int code) {
 #if defined(__linux__)
   /* Linux: SI_USER is 0 and every sender's code is negative (SI_QUEUE,
@@ -42,13 +89,19 @@ static int is_fault_signal(int signum) {
 void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
   int saved_errno = errno;
   struct sp_record rec;
-  (void)context;
+  int rc;
   if (is_fault_signal(signum) && si != NULL &&
       !sp__posix_code_is_user(si->si_code)) {
     /* A fault cannot be deferred: returning would run the faulting
-       instruction again for ever. With the default action back, it runs
-       once more and ends the process as it would have without sigport. */
+       instruction again for ever. A chained action gets it as if sigport
+       were not there: it fixes the fault or ends the process. Otherwise,
+       with the default action back, the instruction runs once more and
+       ends the process as it would have without sigport. */
     struct sigaction dfl;
+    if (chain(signum, si, context)) {
+      errno = saved_errno;
+      return;
+    }
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigemptyset(&dfl.sa_mask);
@@ -68,8 +121,13 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
 #else
     rec.band = 0;
 #endif
-    rec.value = (intptr_t)si->si_value.sival_ptr;
-    rec.value_int = si->si_value.sival_int;
+    if (sp__posix_code_has_value(si->si_code)) {
+      rec.value = (intptr_t)si->si_value.sival_ptr;
+      rec.value_int = si->si_value.sival_int;
+    } else {
+      rec.value = 0;
+      rec.value_int = 0;
+    }
     rec.addr = is_fault_signal(signum) ? si->si_addr : NULL;
   } else {
     rec.code = rec.errnum = rec.status = 0;
@@ -82,7 +140,11 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
   /* Not recorded: sigport_shutdown() gave the disposition back after the
      kernel chose this handler. Raised again, it goes to the restored
      disposition once this handler returns. */
-  if (sp__trip(signum, &rec) > 0) raise(signum);
+  rc = sp__trip(signum, &rec);
+  if (rc > 0)
+    raise(signum);
+  else if (rc == 0)
+    (void)chain(signum, si, context);
   errno = saved_errno;
 }
 
@@ -109,14 +171,22 @@ static void make_action(int disp, struct sigaction *sa) {
 
 int sp__backend_set_disposition(int signum, int disp) {
   struct sigaction sa;
+  int fresh = 0;
   if (!has_saved[signum]) {
-    if (sigaction(signum, NULL, &saved[signum]) != 0)
+    if (sp__sys_sigaction(signum, NULL, &saved[signum]) != 0)
       return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
     has_saved[signum] = 1;
+    set_chain(signum, &saved[signum]);
+    fresh = 1;
   }
   make_action(disp, &sa);
-  if (sigaction(signum, &sa, NULL) != 0)
-    return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
+  if (sp__sys_sigaction(signum, &sa, NULL) != 0) {
+    int err = errno;
+    /* Nothing was installed, so nothing is saved: an action set outside
+       sigport before the next try is the one that try must save. */
+    if (fresh) sp__backend_forget_original(signum);
+    return sp__fail_os(SIGPORT_EOS, err, "sigaction(%d)", signum);
+  }
   return 0;
 }
 
@@ -133,13 +203,31 @@ int sp__backend_get_disposition(int signum) {
 
 int sp__backend_restore_original(int signum) {
   if (!has_saved[signum]) return 0;
-  if (sigaction(signum, &saved[signum], NULL) != 0)
+  if (sp__sys_sigaction(signum, &saved[signum], NULL) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "sigaction(%d)", signum);
   has_saved[signum] = 0;
+  set_chain(signum, NULL);
   return 0;
 }
 
-void sp__backend_forget_original(int signum) { has_saved[signum] = 0; }
+void sp__backend_forget_original(int signum) {
+  has_saved[signum] = 0;
+  set_chain(signum, NULL);
+}
+
+int sp__backend_saved_disposition(int signum) {
+  const struct sigaction *sa = &saved[signum];
+  if (!has_saved[signum]) return SP_DISP_NONE;
+  if (sa->sa_flags & SA_SIGINFO) return SP_DISP_FOREIGN;
+  if (sa->sa_handler == SIG_DFL) return SP_DISP_DFL;
+  if (sa->sa_handler == SIG_IGN) return SP_DISP_IGN;
+  return SP_DISP_FOREIGN;
+}
+
+int sp__backend_check_chain(const char *fn) {
+  (void)fn;
+  return 0;
+}
 
 void sp__posix_actions_init(unsigned flags) {
   restart_default = (flags & SIGPORT_INIT_RESTART) ? 1 : 0;

@@ -129,8 +129,10 @@ static void fill_info(const siginfo_t *si, sigport_siginfo_t *info) {
 #if defined(SIGPOLL)
   if (signo == SIGPOLL) info->band = (int64_t)si->si_band;
 #endif
-  info->value = (intptr_t)si->si_value.sival_ptr;
-  info->value_int = si->si_value.sival_int;
+  if (sp__posix_code_has_value(si->si_code)) {
+    info->value = (intptr_t)si->si_value.sival_ptr;
+    info->value_int = si->si_value.sival_int;
+  }
   if (signo == SIGSEGV || signo == SIGBUS || signo == SIGFPE ||
       signo == SIGILL || signo == SIGTRAP)
     info->addr = si->si_addr;

@@ -4,10 +4,13 @@
 #ifndef SIGPORT_POSIX_H
 #define SIGPORT_POSIX_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "../backend.h"
 #include "../internal.h"
@@ -36,6 +39,22 @@ void sp__posix_actions_init(unsigned flags);
    rather than by the kernel for a fault. */
 int sp__posix_code_is_user(int code);
 
+/* Whether a siginfo of this code carries a si_value: POSIX defines it
+   only for SI_QUEUE, SI_TIMER, SI_ASYNCIO and SI_MESGQ. For any other
+   code (SI_USER from kill(), SI_TKILL, a fault...) the bytes there are
+   unspecified: Linux zeroes them, but qemu-user, for one, leaves whatever
+   its signal frame held. A delivery without a value reads as value 0. */
+static inline int sp__posix_code_has_value(int code) {
+  return code == SI_QUEUE || code == SI_TIMER
+#if defined(SI_ASYNCIO)
+         || code == SI_ASYNCIO
+#endif
+#if defined(SI_MESGQ)
+         || code == SI_MESGQ
+#endif
+      ;
+}
+
 /* System calls made without the C library's wrappers where those are
    cancellation points, retry EINTR or raise SIGPIPE (sys.c). All are
    async-signal-safe. */
@@ -58,5 +77,38 @@ ssize_t sp__posix_write_nosigpipe(int fd, const void *buf, size_t n);
 /* Every signal, the C library's reserved ones included (Linux), for the
    trip's sa_mask. */
 void sp__posix_fill_trip_mask(sigset_t *set);
+
+
+/* The system calls of the paths that make things, through the test seam
+   (internal.h): the direct call, unless a test build makes this one fail,
+   when it returns -1 with the errno the test chose. */
+static inline int sp__posix_faulted(enum sp_call which) {
+  int err = SP_FAULT(which);
+  if (err == 0) return 0;
+  errno = err;
+  return 1;
+}
+
+static inline int sp__sys_pipe(int fds[2]) {
+  return sp__posix_faulted(SP_CALL_PIPE) ? -1 : pipe(fds);
+}
+
+/* fcntl() with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD). */
+static inline int sp__sys_fcntl(int fd, int cmd, int arg) {
+  return sp__posix_faulted(SP_CALL_FCNTL) ? -1 : fcntl(fd, cmd, arg);
+}
+
+static inline int sp__sys_sigaction(int signum, const struct sigaction *sa,
+                                    struct sigaction *old) {
+  return sp__posix_faulted(SP_CALL_SIGACTION) ? -1
+                                              : sigaction(signum, sa, old);
+}
+
+static inline int sp__sys_socketpair(int domain, int type, int protocol,
+                                     int fds[2]) {
+  return sp__posix_faulted(SP_CALL_SOCKETPAIR)
+             ? -1
+             : socketpair(domain, type, protocol, fds);
+}
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "posix.h"
+#include "../watch.h"
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 /* The mask of the forking thread, blocked around fork(). */
@@ -28,9 +29,13 @@ static void before_fork(void) {
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &fork_mask);
+  /* No other thread is half way through a change of the watches or the
+     dispositions when the child is made. */
+  sp__backend_lock();
 }
 
 static void after_fork_parent(void) {
+  sp__backend_unlock();
   pthread_sigmask(SIG_SETMASK, &fork_mask, NULL);
 }
 
@@ -42,11 +47,14 @@ static void after_fork_child(void) {
     /* The trips that ran on other threads at fork() are not in the child. */
     atomic_store_explicit(&sp__state.trips_active, 0, SP_RELAXED);
     sp__set_main_thread();
+    /* The child has no watches. */
+    sp__watch_after_fork();
     sp__posix_wake_close();
     /* A failure (no fd left) leaves no pipe: the child's next
        sigport_pause() makes it, or reports why it cannot. */
     (void)sp__posix_wake_open("fork");
   }
+  sp__backend_unlock();
   pthread_sigmask(SIG_SETMASK, &fork_mask, NULL);
 }
 

@@ -19,16 +19,16 @@
 static sp_atomic_int wake_rd = -1, wake_wr = -1;
 
 static int set_flags(int fd) {
-  int fl = fcntl(fd, F_GETFL);
-  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
-  fl = fcntl(fd, F_GETFD);
-  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return -1;
+  int fl = sp__sys_fcntl(fd, F_GETFL, 0);
+  if (fl < 0 || sp__sys_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+  fl = sp__sys_fcntl(fd, F_GETFD, 0);
+  if (fl < 0 || sp__sys_fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return -1;
   return 0;
 }
 
 int sp__posix_wake_open(const char *fn) {
   int fds[2];
-  if (pipe(fds) != 0)
+  if (sp__sys_pipe(fds) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "%s: the wake pipe: pipe", fn);
   if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
     int err = errno;
@@ -135,7 +135,7 @@ int sigport_socketpair(sigport_socket_t pair[2]) {
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
   type |= SOCK_NONBLOCK | SOCK_CLOEXEC;
 #endif
-  if (socketpair(AF_UNIX, type, 0, fds) != 0)
+  if (sp__sys_socketpair(AF_UNIX, type, 0, fds) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "sigport_socketpair: socketpair");
   if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
     int err = errno;

@@ -358,3 +358,23 @@ void sp__backend_raise_raw(int signum) {
   }
   crt_raise(signum);
 }
+
+int sp__backend_saved_disposition(int signum) {
+  crt_handler h;
+  if (!has_saved[signum]) return SP_DISP_NONE;
+  if (sp__win32_is_console_signal(signum)) return saved_console[signum];
+  h = saved_crt[signum];
+  if (h == SIG_DFL) return SP_DISP_DFL;
+  if (h == SIG_IGN) return SP_DISP_IGN;
+  return SP_DISP_FOREIGN;
+}
+
+int sp__backend_check_chain(const char *fn) {
+  /* The C runtime's signal() hands back the handler it replaces, but not
+     one that a fault or a console event would have reached (the runtime
+     resets it before the call), so there is nothing sound to chain to. */
+  return sp__fail(SIGPORT_ENOTAVAIL,
+                  "%s: SIGPORT_ADD_CHAIN is not available on Windows "
+                  "(SIGPORT_HAVE_CHAIN is 0)",
+                  fn);
+}

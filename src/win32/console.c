@@ -100,7 +100,12 @@ BOOL WINAPI sp__win32_console_handler(DWORD event) {
     /* Not recorded when sigport_shutdown() has given the event back: the
        next handler in the chain takes it. */
     if (sp__trip(signum, &rec) == 0) {
-      if (ends_process) wait_for_dispatch(signum, before);
+      /* A signal that only watches hold has no dispatch to wait for. */
+      if (ends_process &&
+          (atomic_load_explicit(&sp__state.watches, SP_ACQUIRE) == NULL ||
+           atomic_load_explicit(&sp__state.sig[signum].dispatched,
+                                SP_RELAXED)))
+        wait_for_dispatch(signum, before);
       handled = TRUE;
     }
   }

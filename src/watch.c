@@ -1,0 +1,330 @@
+/*
+ * watch.c: watches (SPEC 6.1), consumers of signals of their own, with
+ * exact counts, usable from any thread: the published list the trip walks,
+ * open, take and close.
+ *
+ * The list is copied and swapped: open and close make a new array under
+ * the lock, store its pointer, wait for the trips that may still walk the
+ * old one, and only then free the old array (and, for close, the watch).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "internal.h"
+#include "watch.h"
+
+#define SP_WATCH_FLAGS SIGPORT_WATCH_QUEUE
+
+static struct sp_watch_list *current_list(void) {
+  return atomic_load_explicit(&sp__state.watches, SP_RELAXED);
+}
+
+/* In a fork() child: the parent's list, which the child no longer
+   publishes. sp__watch_after_fork() cannot free it (it is
+   async-signal-safe); the child's next change of the watches, or its
+   last shutdown, does. Under the lock. */
+static struct sp_watch_list *forked_list;
+
+static void free_forked_list(void) {
+  free(forked_list);
+  forked_list = NULL;
+}
+
+/* A copy of the current list with `add` appended (if not NULL) and
+   `remove` left out (if not NULL); NULL, with *empty set, when the result
+   has no watch, and NULL without it when memory ran out. Under the
+   lock. */
+static struct sp_watch_list *copy_list(struct sigport_watch *add,
+                                       const struct sigport_watch *remove,
+                                       int *empty) {
+  const struct sp_watch_list *old = current_list();
+  size_t n = old != NULL ? old->n : 0, i, k = 0;
+  struct sp_watch_list *list;
+  *empty = 0;
+  if (add == NULL && n <= 1) {
+    *empty = 1;
+    return NULL;
+  }
+  list = sp__malloc(sizeof *list + (n + 1) * sizeof list->w[0]);
+  if (list == NULL) return NULL;
+  for (i = 0; i < n; i++)
+    if (old->w[i] != remove) list->w[k++] = old->w[i];
+  if (add != NULL) list->w[k++] = add;
+  list->n = k;
+  return list;
+}
+
+/* Publishes a new list, waits until no trip can see the old one, and
+   frees it. Under the lock. */
+static void publish(struct sp_watch_list *list) {
+  struct sp_watch_list *old =
+      atomic_exchange_explicit(&sp__state.watches, list, SP_SEQ_CST);
+  sp__state_wait_for_trips();
+  free(old);
+  free_forked_list();
+}
+
+/* SIGPORT_EVALUE if the set has a member outside [1; SIGPORT_NSIG - 1]. */
+static int check_members(const sigport_sigset_t *set, const char *fn) {
+  int s;
+  if (set->bits[0] & 1u)
+    return sp__fail(SIGPORT_EVALUE, "%s: signal number 0 out of range [1; %d]",
+                    fn, SIGPORT_NSIG - 1);
+  for (s = SIGPORT_NSIG; s < 128; s++)
+    if ((set->bits[s / 64] >> (s % 64)) & 1)
+      return sp__fail(SIGPORT_EVALUE,
+                      "%s: signal number %d out of range [1; %d]", fn, s,
+                      SIGPORT_NSIG - 1);
+  return 0;
+}
+
+static int member(const sigport_sigset_t *set, int s) {
+  return (int)((set->bits[s / 64] >> (s % 64)) & 1);
+}
+
+static void free_watch(struct sigport_watch *w) {
+  if (w->rd != SIGPORT_NO_SOCKET) sp__backend_bell_close(w->rd, w->wr);
+  free(w->ring);
+  free(w);
+}
+
+/* Gives up the signals of a watch that leaves the list. Under the lock. */
+static void release_all(const struct sigport_watch *w) {
+  int s;
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    if (!sp__watch_has(w, s)) continue;
+    sp__state.sig[s].watchers--;
+    sp__release(s);
+  }
+}
+
+int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
+                       sigport_watch_t **out) {
+  static const char fn[] = "sigport_watch_open";
+  struct sigport_watch *w;
+  struct sp_watch_list *list, *old;
+  int rc, s, any = 0, empty;
+  if (flags & ~(unsigned)SP_WATCH_FLAGS)
+    return sp__fail(SIGPORT_EVALUE, "%s: unknown flags 0x%x", fn,
+                    flags & ~(unsigned)SP_WATCH_FLAGS);
+  rc = sp__check_ptr(out, fn, "w");
+  if (rc == 0) rc = sp__check_ptr(set, fn, "set");
+  if (rc == 0) rc = check_members(set, fn);
+  if (rc != 0) return rc;
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    if (!member(set, s)) continue;
+    any = 1;
+    rc = sp__backend_check_settable(s, fn);
+    if (rc != 0) return rc;
+  }
+  if (!any) return sp__fail(SIGPORT_EVALUE, "%s: empty signal set", fn);
+  if (!sp__initialised())
+    return sp__fail(SIGPORT_EVALUE,
+                    "%s: sigport is not initialised: call sigport_init() first",
+                    fn);
+
+  w = sp__calloc(1, sizeof *w);
+  if (w == NULL)
+    return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
+                       fn);
+  w->flags = flags;
+  w->rd = w->wr = SIGPORT_NO_SOCKET;
+  for (s = 1; s < SIGPORT_NSIG; s++)
+    if (member(set, s)) w->bits[SP_WORD_OF(s)] |= SP_BIT_OF(s);
+  if (flags & SIGPORT_WATCH_QUEUE) {
+    unsigned i;
+    w->ring = sp__malloc(SP_WATCH_RING * sizeof w->ring[0]);
+    if (w->ring == NULL) {
+      free_watch(w);
+      return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(),
+                         "%s: out of memory", fn);
+    }
+    for (i = 0; i < SP_WATCH_RING; i++)
+      atomic_init(&w->ring[i].seq, i);
+  }
+  rc = sp__backend_bell_open(&w->rd, &w->wr, fn);
+  if (rc != 0) {
+    free_watch(w);
+    return rc;
+  }
+
+  sp__backend_lock();
+  old = current_list();
+  list = copy_list(w, NULL, &empty);
+  if (list == NULL) {
+    sp__backend_unlock();
+    free_watch(w);
+    return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
+                       fn);
+  }
+  /* The watch is in the list before its trips are installed, so that it
+     counts the first delivery a new trip takes. */
+  atomic_store_explicit(&sp__state.watches, list, SP_SEQ_CST);
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    if (!sp__watch_has(w, s)) continue;
+    sp__state.sig[s].watchers++;
+    rc = sp__hold(s);
+    if (rc != 0) break;
+  }
+  if (rc != 0) {
+    /* Back to what was there: the signals taken so far are given up, and
+       the old list comes back. */
+    int t;
+    for (t = 1; t <= s; t++) {
+      if (!sp__watch_has(w, t)) continue;
+      sp__state.sig[t].watchers--;
+      sp__release(t);
+    }
+    atomic_store_explicit(&sp__state.watches, old, SP_SEQ_CST);
+    sp__state_wait_for_trips();
+    free(list);
+    sp__backend_unlock();
+    free_watch(w);
+    return rc;
+  }
+  w->attached = 1;
+  sp__state_wait_for_trips();
+  free(old);
+  sp__backend_unlock();
+  *out = w;
+  return 0;
+}
+
+sigport_socket_t sigport_watch_fd(const sigport_watch_t *w) {
+  return w != NULL ? w->rd : SIGPORT_NO_SOCKET;
+}
+
+/* Takes the oldest delivery of a queue-mode ring: its signal, or 0 when
+   the ring is empty (or its oldest cell is still being filled). */
+static int pop(struct sigport_watch *w, sigport_siginfo_t *info) {
+  struct sp_cell *cell = &w->ring[w->head & (SP_WATCH_RING - 1u)];
+  unsigned seq = atomic_load_explicit(&cell->seq, SP_ACQUIRE);
+  int signo;
+  if (seq != w->head + 1u) return 0;
+  signo = cell->signo;
+  sp__info_fill(info, signo, &cell->rec, 1);
+  /* The cell is the producers' again, for the position a ring later. */
+  atomic_store_explicit(&cell->seq, w->head + SP_WATCH_RING, SP_RELEASE);
+  w->head++;
+  return signo;
+}
+
+/* The lowest signal of the watch's set from `from` up with an untaken
+   count, or 0. Walks the set's words, so a watch of one signal looks at
+   one counter, not at every signal number. */
+static int next_counted(const struct sigport_watch *w, int from) {
+  unsigned i;
+  for (i = SP_WORD_OF(from); i < SP_NWORDS; i++) {
+    unsigned long word = w->bits[i];
+    if (i == SP_WORD_OF(from)) word &= ~(SP_BIT_OF(from) - 1ul);
+    while (word != 0) {
+      int bit = sp_lowest_bit(word);
+      int s = (int)i * SP_WORD_BITS + bit + 1;
+      if (atomic_load_explicit(&w->count[s], SP_RELAXED) != 0) return s;
+      word &= word - 1ul;
+    }
+  }
+  return 0;
+}
+
+/* Whether something is left to take. */
+static int untaken(const struct sigport_watch *w) {
+  if (w->ring != NULL) {
+    const struct sp_cell *cell = &w->ring[w->head & (SP_WATCH_RING - 1u)];
+    if (atomic_load_explicit(&cell->seq, SP_ACQUIRE) == w->head + 1u) return 1;
+  }
+  return next_counted(w, 1) != 0;
+}
+
+int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
+  static const char fn[] = "sigport_watch_take";
+  int rc = sp__check_ptr(w, fn, "w"), s, got = 0;
+  if (rc == 0 && info == NULL)
+    rc = sp__fail(SIGPORT_EVALUE,
+                  "%s: info must not be NULL (it carries the count)", fn);
+  if (rc != 0) return rc;
+  /* Drained first, then disarmed: a trip that rings after the exchange
+     below leaves the fd readable, and one whose ring this drain ate has
+     its count seen below (or rings again), so `armed` set always means
+     a readable fd. */
+  sp__backend_bell_drain(w->rd);
+  (void)atomic_exchange_explicit(&w->armed, 0, SP_ACQ_REL);
+  if (w->ring != NULL) got = pop(w, info);
+  for (s = got == 0 ? next_counted(w, 1) : 0; s != 0;
+       s = s + 1 < SIGPORT_NSIG ? next_counted(w, s + 1) : 0) {
+    unsigned long n = atomic_exchange_explicit(&w->count[s], 0, SP_ACQ_REL);
+    if (n == 0) continue;
+    /* The last recorded siginfo of the signal; the last read whole stands
+       in when a trip holds the slot for too long. */
+    if (sp__slot_read(&sp__state.sig[s].slot, &w->last[s]) == 0)
+      memset(&w->last[s], 0, sizeof w->last[s]);
+    sp__info_fill(info, s, &w->last[s], n);
+    got = s;
+    break;
+  }
+  if (got == 0) memset(info, 0, sizeof *info);
+  /* Something left: the fd stays readable, so that a poll loop never
+     sleeps on untaken counts. */
+  if (untaken(w) && !atomic_exchange_explicit(&w->armed, 1, SP_ACQ_REL))
+    sp__backend_bell_ring(w->wr);
+  return got;
+}
+
+int sigport_watch_close(sigport_watch_t *w) {
+  static const char fn[] = "sigport_watch_close";
+  int rc = sp__check_ptr(w, fn, "w");
+  if (rc != 0) return rc;
+  sp__backend_lock();
+  if (w->attached) {
+    int empty;
+    struct sp_watch_list *list = copy_list(NULL, w, &empty);
+    if (list == NULL && !empty) {
+      sp__backend_unlock();
+      return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(),
+                         "%s: out of memory", fn);
+    }
+    /* Given up before the watch leaves the list: a delivery between the
+       two is still counted by it, and the trip is gone or stays for
+       someone else. */
+    release_all(w);
+    publish(list);
+    w->attached = 0;
+  }
+  sp__backend_unlock();
+  free_watch(w);
+  return 0;
+}
+
+void sp__watch_detach_all(void) {
+  struct sp_watch_list *list = current_list();
+  size_t i;
+  int s;
+  free_forked_list();
+  if (list == NULL) return;
+  for (i = 0; i < list->n; i++) list->w[i]->attached = 0;
+  publish(NULL);
+  for (s = 1; s < SIGPORT_NSIG; s++) sp__state.sig[s].watchers = 0;
+}
+
+void sp__watch_after_fork(void) {
+  struct sp_watch_list *list = current_list();
+  size_t i;
+  int s;
+  if (list == NULL) return;
+  atomic_store_explicit(&sp__state.watches, NULL, SP_RELAXED);
+  /* No trip walks it in the child: kept, to be freed there later. (An
+     older one was freed when this list was published.) */
+  forked_list = list;
+  for (i = 0; i < list->n; i++) {
+    struct sigport_watch *w = list->w[i];
+    w->attached = 0;
+    sp__backend_bell_close(w->rd, w->wr);
+    w->rd = w->wr = SIGPORT_NO_SOCKET;
+  }
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    if (sp__state.sig[s].watchers == 0) continue;
+    sp__state.sig[s].watchers = 0;
+    sp__release(s);
+  }
+}

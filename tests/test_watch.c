@@ -1,0 +1,658 @@
+/*
+ * test_watch.c: watches (SPEC 6.1) with real signals, threads and
+ * processes: exact counts with many watches, storms from threads while the
+ * main thread dispatches, watches opened and closed during a storm, queue
+ * mode's order and overflow, and what a watch does to dispositions, read
+ * back with the raw sigaction().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static void setup(void) { ck_assert_int_eq(sigport_init(0), 0); }
+static void teardown(void) { sigport_shutdown(); }
+
+static sigport_sigset_t one(int signum) {
+  sigport_sigset_t set;
+  sigport_sigemptyset(&set);
+  sigport_sigaddset(&set, signum);
+  return set;
+}
+
+/* The raw disposition's handler (sa_handler and sa_sigaction share their
+   storage in the C libraries the tests run on, as test_badinput.c
+   assumes). */
+static void (*raw_handler(int signum))(int) {
+  struct sigaction sa;
+  ck_assert_int_eq(sigaction(signum, NULL, &sa), 0);
+  return sa.sa_handler;
+}
+
+static int is_raw_default(int signum) {
+  struct sigaction sa;
+  ck_assert_int_eq(sigaction(signum, NULL, &sa), 0);
+  return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL;
+}
+
+static int is_raw_ignored(int signum) {
+  struct sigaction sa;
+  ck_assert_int_eq(sigaction(signum, NULL, &sa), 0);
+  return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN;
+}
+
+static int readable(sigport_socket_t fd) {
+  struct pollfd p = {fd, POLLIN, 0};
+  int rc;
+  do rc = poll(&p, 1, 0);
+  while (rc < 0 && errno == EINTR);
+  return rc == 1 && (p.revents & POLLIN);
+}
+
+/* Sends signum with an int value to this process: delivered before
+   sigqueue() returns in a single-threaded process. */
+static void queue_self(int signum, int value) {
+  union sigval v;
+  memset(&v, 0, sizeof v);
+  v.sival_int = value;
+  ck_assert_int_eq(sigqueue(getpid(), signum, v), 0);
+}
+
+/* Takes everything a watch has: the counts added up. */
+static unsigned long take_all(sigport_watch_t *w) {
+  sigport_siginfo_t info;
+  unsigned long total = 0;
+  int s;
+  while ((s = sigport_watch_take(w, &info)) > 0) total += info.count;
+  ck_assert_int_eq(s, 0);
+  return total;
+}
+
+START_TEST(test_basic) {
+  sigport_sigset_t set = one(SIGUSR1);
+  sigport_siginfo_t info;
+  sigport_watch_t *w = NULL;
+  sigport_handler_t h;
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  ck_assert_ptr_nonnull(w);
+  ck_assert_int_ge(sigport_watch_fd(w), 0);
+  ck_assert(!readable(sigport_watch_fd(w)));
+  /* Handled: the default action (terminate) does not run. */
+  ck_assert(!is_raw_default(SIGUSR1));
+  queue_self(SIGUSR1, 7);
+  queue_self(SIGUSR1, 8);
+  queue_self(SIGUSR1, 9);
+  ck_assert(readable(sigport_watch_fd(w)));
+  /* Nothing for dispatch: no handler. */
+  ck_assert_int_eq(sigport_pending(), 0);
+  /* getsignal reports what the primary slot has: SIG_DFL from before. */
+  SP_ASSERT_OK(sigport_getsignal(SIGUSR1, &h));
+  ck_assert(h.fn == SIGPORT_SIG_DFL);
+  ck_assert_int_eq(sigport_watch_take(w, &info), SIGUSR1);
+  ck_assert_uint_eq(info.count, 3);
+  ck_assert_int_eq(info.signo, SIGUSR1);
+  ck_assert_int_eq(info.pid, getpid());
+  ck_assert_int_eq(info.value_int, 9);
+  ck_assert(!readable(sigport_watch_fd(w)));
+  ck_assert_int_eq(sigport_watch_take(w, &info), 0);
+  ck_assert_uint_eq(info.count, 0);
+  SP_ASSERT_OK(sigport_watch_close(w));
+  /* The last watch gave the signal back. */
+  ck_assert(is_raw_default(SIGUSR1));
+}
+END_TEST
+
+/* Lowest signal first, and the fd stays readable while something is
+   left. */
+START_TEST(test_order_and_rering) {
+  sigport_sigset_t set = one(SIGUSR2);
+  sigport_siginfo_t info;
+  sigport_watch_t *w;
+  sigport_sigaddset(&set, SIGUSR1);
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  queue_self(SIGUSR2, 1);
+  queue_self(SIGUSR1, 2);
+  queue_self(SIGUSR2, 3);
+  ck_assert_int_eq(sigport_watch_take(w, &info), SIGUSR1 < SIGUSR2 ? SIGUSR1
+                                                                    : SIGUSR2);
+  ck_assert(readable(sigport_watch_fd(w)));
+  ck_assert_int_eq(sigport_watch_take(w, &info),
+                   SIGUSR1 < SIGUSR2 ? SIGUSR2 : SIGUSR1);
+  ck_assert(!readable(sigport_watch_fd(w)));
+  ck_assert_int_eq(sigport_watch_take(w, &info), 0);
+  SP_ASSERT_OK(sigport_watch_close(w));
+}
+END_TEST
+
+/* An ignored signal is handled while watched, and ignored again after. */
+START_TEST(test_ignored_comes_back) {
+  sigport_sigset_t set = one(SIGHUP);
+  sigport_siginfo_t info;
+  sigport_watch_t *w;
+  ck_assert(signal(SIGHUP, SIG_IGN) != SIG_ERR);
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  ck_assert(!is_raw_ignored(SIGHUP));
+  ck_assert_int_eq(kill(getpid(), SIGHUP), 0);
+  ck_assert_int_eq(sigport_watch_take(w, &info), SIGHUP);
+  ck_assert_uint_eq(info.count, 1);
+  SP_ASSERT_OK(sigport_watch_close(w));
+  ck_assert(is_raw_ignored(SIGHUP));
+  ck_assert(signal(SIGHUP, SIG_DFL) != SIG_ERR);
+}
+END_TEST
+
+/* A handler and a watch both count; SIG_DFL then only clears the primary
+   handler while the watch holds the signal. */
+START_TEST(test_with_handler) {
+  sigport_sigset_t set = one(SIGUSR1);
+  struct sp_counter c;
+  sigport_siginfo_t info;
+  sigport_handler_t h;
+  sigport_watch_t *w;
+  void (*trip)(int);
+  memset(&c, 0, sizeof c);
+  SP_ASSERT_OK(sigport_signal(SIGUSR1, sp_count_handler, &c, NULL));
+  trip = raw_handler(SIGUSR1);
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  ck_assert(raw_handler(SIGUSR1) == trip);
+  queue_self(SIGUSR1, 1);
+  queue_self(SIGUSR1, 2);
+  SP_ASSERT_OK(sigport_dispatch());
+  ck_assert_uint_eq(c.total, 2);
+  ck_assert_int_eq(sigport_watch_take(w, &info), SIGUSR1);
+  ck_assert_uint_eq(info.count, 2);
+
+  SP_ASSERT_OK(sigport_signal(SIGUSR1, SIGPORT_SIG_DFL, NULL, NULL));
+  ck_assert(raw_handler(SIGUSR1) == trip);
+  SP_ASSERT_OK(sigport_getsignal(SIGUSR1, &h));
+  ck_assert(h.fn == SIGPORT_SIG_DFL);
+  queue_self(SIGUSR1, 3);
+  ck_assert_int_eq(sigport_pending(), 0);
+  SP_ASSERT_OK(sigport_dispatch());
+  ck_assert_uint_eq(c.total, 2);
+  ck_assert_int_eq(sigport_watch_take(w, &info), SIGUSR1);
+  ck_assert_uint_eq(info.count, 1);
+  SP_ASSERT_OK(sigport_watch_close(w));
+  /* The SIG_DFL asked for meanwhile is what is left. */
+  ck_assert(is_raw_default(SIGUSR1));
+}
+END_TEST
+
+/* Closing a watch whose trip someone else replaced leaves their action. */
+static void foreign(int s) { (void)s; }
+START_TEST(test_replaced_left_alone) {
+  sigport_sigset_t set = one(SIGUSR2);
+  sigport_watch_t *w;
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  ck_assert(signal(SIGUSR2, foreign) != SIG_ERR);
+  SP_ASSERT_OK(sigport_watch_close(w));
+  ck_assert(raw_handler(SIGUSR2) == foreign);
+  ck_assert(signal(SIGUSR2, SIG_DFL) != SIG_ERR);
+}
+END_TEST
+
+/* Open, take and close from a thread other than the main one. */
+struct thread_watch {
+  int signum, rc_open, rc_close, took;
+  unsigned long count;
+};
+static void *watch_in_thread(void *arg) {
+  struct thread_watch *t = arg;
+  sigport_sigset_t set = one(t->signum);
+  sigport_siginfo_t info;
+  sigport_watch_t *w;
+  t->rc_open = sigport_watch_open(&set, 0, &w);
+  if (t->rc_open != 0) return NULL;
+  (void)pthread_kill(pthread_self(), t->signum);
+  t->took = sigport_watch_take(w, &info);
+  t->count = info.count;
+  t->rc_close = sigport_watch_close(w);
+  return NULL;
+}
+START_TEST(test_any_thread) {
+  struct thread_watch t = {SIGUSR1, -99, -99, 0, 0};
+  pthread_t th;
+  ck_assert_int_eq(pthread_create(&th, NULL, watch_in_thread, &t), 0);
+  ck_assert_int_eq(pthread_join(th, NULL), 0);
+  ck_assert_int_eq(t.rc_open, 0);
+  ck_assert_int_eq(t.took, SIGUSR1);
+  ck_assert_uint_eq(t.count, 1);
+  ck_assert_int_eq(t.rc_close, 0);
+  ck_assert(is_raw_default(SIGUSR1));
+}
+END_TEST
+
+/* fork(): the child has no watches, and gets the signal back. */
+START_TEST(test_fork_child) {
+  sigport_sigset_t set = one(SIGUSR2);
+  sigport_watch_t *w;
+  pid_t pid;
+  int status, fd;
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  fd = sigport_watch_fd(w);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    struct sigaction sa;
+    if (sigaction(SIGUSR2, NULL, &sa) != 0) _exit(3);
+    if ((sa.sa_flags & SA_SIGINFO) || sa.sa_handler != SIG_DFL) _exit(4);
+    /* The watch's fd is closed in the child. */
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) _exit(5);
+    raise(SIGUSR2);
+    _exit(6);
+  }
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2,
+                "child status 0x%x", status);
+  ck_assert(!is_raw_default(SIGUSR2));
+  SP_ASSERT_OK(sigport_watch_close(w));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Exactness: a forked child sigqueue()s, paced by the parent.        */
+/* ------------------------------------------------------------------ */
+
+#define SP_SENDS 20000
+#define SP_BATCH 500
+
+static const int watch_counts[] = {1, 8, 64};
+
+static ssize_t read_byte(int fd, char *c) {
+  ssize_t n;
+  do n = read(fd, c, 1);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+/* Waits until every watch has counted `want` deliveries (strict), or
+   takes what is there (relaxed). */
+static void collect(sigport_watch_t **w, unsigned long *total, int n,
+                    unsigned long want, int strict) {
+  struct pollfd p[64];
+  int i, done;
+  for (;;) {
+    done = 1;
+    for (i = 0; i < n; i++) {
+      total[i] += take_all(w[i]);
+      ck_assert_msg(total[i] <= want, "watch %d counted %lu of %lu", i,
+                    total[i], want);
+      if (total[i] < want) done = 0;
+    }
+    if (done || !strict) return;
+    /* An event, not a time: a lost delivery hangs here until the test's
+       timeout fails it. */
+    for (i = 0; i < n; i++) {
+      p[i].fd = sigport_watch_fd(w[i]);
+      p[i].events = POLLIN;
+      p[i].revents = 0;
+    }
+    if (poll(p, (nfds_t)n, -1) < 0) ck_assert_int_eq(errno, EINTR);
+  }
+}
+
+START_TEST(test_exact_child) {
+  int n = watch_counts[_i], i, strict = !sp_test_relaxed_counts();
+  int sig = SIGRTMIN, up[2], down[2], status;
+  sigport_sigset_t set = one(sig);
+  sigport_watch_t *w[64];
+  unsigned long total[64];
+  unsigned long sent = 0;
+  pid_t pid, parent = getpid();
+  for (i = 0; i < n; i++) SP_ASSERT_OK(sigport_watch_open(&set, 0, &w[i]));
+  memset(total, 0, sizeof total);
+  ck_assert_int_eq(pipe(up), 0);
+  ck_assert_int_eq(pipe(down), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int b, k;
+    char c = 'b';
+    close(up[0]);
+    close(down[1]);
+    for (b = 0; b < SP_SENDS / SP_BATCH; b++) {
+      for (k = 0; k < SP_BATCH; k++) {
+        union sigval v;
+        memset(&v, 0, sizeof v);
+        v.sival_int = b * SP_BATCH + k;
+        if (sigqueue(parent, sig, v) != 0) _exit(3);
+      }
+      if (write(up[1], &c, 1) != 1) _exit(4);
+      /* Paced, relaxed or not: the next batch only once the parent took
+         this one, so that RLIMIT_SIGPENDING is never reached, and so that
+         what the parent counts is never more than the child has sent. */
+      if (read_byte(down[0], &c) != 1) _exit(5);
+    }
+    _exit(0);
+  }
+  close(up[1]);
+  close(down[0]);
+  for (i = 0; i < SP_SENDS / SP_BATCH; i++) {
+    char c;
+    ck_assert_int_eq(read_byte(up[0], &c), 1);
+    sent += SP_BATCH;
+    collect(w, total, n, sent, strict);
+    ck_assert_int_eq(write(down[1], &c, 1), 1);
+  }
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                "sender status 0x%x", status);
+  collect(w, total, n, sent, strict);
+  for (i = 0; i < n; i++) {
+    if (strict)
+      ck_assert_msg(total[i] == sent, "watch %d of %d: %lu of %lu", i, n,
+                    total[i], sent);
+    else
+      ck_assert_msg(total[i] >= 1 && total[i] <= sent, "watch %d: %lu of %lu",
+                    i, total[i], sent);
+    SP_ASSERT_OK(sigport_watch_close(w[i]));
+  }
+  close(up[0]);
+  close(down[1]);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Storms from threads.                                               */
+/* ------------------------------------------------------------------ */
+
+#define SP_STORM 5000
+
+struct storm {
+  int signum;
+  int done_fd; /* written once by each sender when it is done */
+  atomic_int failed;
+};
+
+static void *sender(void *arg) {
+  struct storm *st = arg;
+  char c = 'd';
+  int i;
+  /* The deliveries go to the other threads. */
+  sigport_thread_block(NULL);
+  for (i = 0; i < SP_STORM; i++) {
+    union sigval v;
+    memset(&v, 0, sizeof v);
+    v.sival_int = i;
+    if (sigqueue(getpid(), st->signum, v) != 0) {
+      st->failed = errno;
+      break;
+    }
+  }
+  if (write(st->done_fd, &c, 1) != 1) st->failed = errno;
+  return NULL;
+}
+
+/* Waits on the watch's fd and the senders' pipe; takes and dispatches,
+   until both senders are done and (strict) the watch counted every
+   delivery. */
+static unsigned long storm_loop(sigport_watch_t *w, int done_rd,
+                                unsigned long want, struct sp_counter *c) {
+  int done = 0, strict = !sp_test_relaxed_counts();
+  unsigned long total = 0;
+  for (;;) {
+    struct pollfd p[2];
+    char buf[2];
+    total += take_all(w);
+    ck_assert_int_ge(sigport_dispatch(), 0);
+    ck_assert_msg(total <= want, "%lu of %lu", total, want);
+    if (done == 2 && (!strict || (total == want &&
+                                  (c == NULL || c->total == want))))
+      return total;
+    p[0].fd = sigport_watch_fd(w);
+    p[0].events = POLLIN;
+    p[1].fd = done_rd;
+    p[1].events = done < 2 ? POLLIN : 0;
+    p[0].revents = p[1].revents = 0;
+    if (poll(p, 2, -1) < 0) {
+      ck_assert_int_eq(errno, EINTR);
+      continue;
+    }
+    if (p[1].revents & POLLIN) {
+      ssize_t n = read(done_rd, buf, (size_t)(2 - done));
+      if (n > 0) done += (int)n;
+    }
+  }
+}
+
+START_TEST(test_storm_threads_dispatch) {
+  int sig = SIGRTMIN + 1, fds[2];
+  sigport_sigset_t set = one(sig);
+  struct storm st;
+  struct sp_counter c;
+  sigport_watch_t *w;
+  pthread_t t[2];
+  unsigned long total;
+  memset(&c, 0, sizeof c);
+  memset(&st, 0, sizeof st);
+  ck_assert_int_eq(pipe(fds), 0);
+  st.signum = sig;
+  st.done_fd = fds[1];
+  SP_ASSERT_OK(sigport_signal(sig, sp_count_handler, &c, NULL));
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  ck_assert_int_eq(pthread_create(&t[0], NULL, sender, &st), 0);
+  ck_assert_int_eq(pthread_create(&t[1], NULL, sender, &st), 0);
+  total = storm_loop(w, fds[0], 2 * SP_STORM, &c);
+  ck_assert_int_eq(pthread_join(t[0], NULL), 0);
+  ck_assert_int_eq(pthread_join(t[1], NULL), 0);
+  ck_assert_int_eq(st.failed, 0);
+  if (!sp_test_relaxed_counts()) {
+    ck_assert_uint_eq(total, 2 * SP_STORM);
+    ck_assert_uint_eq(c.total, 2 * SP_STORM);
+  } else {
+    ck_assert(total >= 1 && c.total <= 2 * SP_STORM);
+  }
+  SP_ASSERT_OK(sigport_watch_close(w));
+  close(fds[0]);
+  close(fds[1]);
+}
+END_TEST
+
+/* Threads open and close watches in a loop while the storm runs; the
+   watch that stays open counts exactly. */
+struct churn {
+  int signum;
+  atomic_int stop;
+  int opened, failed;
+};
+
+static void *churner(void *arg) {
+  struct churn *ch = arg;
+  sigport_sigset_t set = one(ch->signum);
+  int i = 0;
+  sigport_sigaddset(&set, SIGUSR2);
+  while (!ch->stop) {
+    sigport_watch_t *w;
+    sigport_siginfo_t info;
+    int rc = sigport_watch_open(&set, (i++ & 1) ? SIGPORT_WATCH_QUEUE : 0, &w);
+    if (rc != 0) {
+      ch->failed = rc;
+      break;
+    }
+    ch->opened++;
+    while (sigport_watch_take(w, &info) > 0) {
+    }
+    rc = sigport_watch_close(w);
+    if (rc != 0) {
+      ch->failed = rc;
+      break;
+    }
+  }
+  return NULL;
+}
+
+START_TEST(test_churn) {
+  int sig = SIGRTMIN + 2, fds[2], i;
+  sigport_sigset_t set = one(sig);
+  struct storm st;
+  struct churn ch[3];
+  sigport_watch_t *w;
+  pthread_t senders[2], churners[3];
+  unsigned long total;
+  memset(&st, 0, sizeof st);
+  ck_assert_int_eq(pipe(fds), 0);
+  st.signum = sig;
+  st.done_fd = fds[1];
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  for (i = 0; i < 3; i++) {
+    memset(&ch[i], 0, sizeof ch[i]);
+    ch[i].signum = sig;
+    ck_assert_int_eq(pthread_create(&churners[i], NULL, churner, &ch[i]), 0);
+  }
+  ck_assert_int_eq(pthread_create(&senders[0], NULL, sender, &st), 0);
+  ck_assert_int_eq(pthread_create(&senders[1], NULL, sender, &st), 0);
+  total = storm_loop(w, fds[0], 2 * SP_STORM, NULL);
+  ck_assert_int_eq(pthread_join(senders[0], NULL), 0);
+  ck_assert_int_eq(pthread_join(senders[1], NULL), 0);
+  for (i = 0; i < 3; i++) {
+    ch[i].stop = 1;
+    ck_assert_int_eq(pthread_join(churners[i], NULL), 0);
+    ck_assert_msg(ch[i].failed == 0, "churner %d: %d", i, ch[i].failed);
+    ck_assert_int_gt(ch[i].opened, 0);
+  }
+  ck_assert_int_eq(st.failed, 0);
+  if (!sp_test_relaxed_counts())
+    ck_assert_uint_eq(total, 2 * SP_STORM);
+  else
+    ck_assert(total >= 1 && total <= 2 * SP_STORM);
+  SP_ASSERT_OK(sigport_watch_close(w));
+  /* SIGUSR2 was held by the churners only: given back. */
+  ck_assert(is_raw_default(SIGUSR2));
+  ck_assert(is_raw_default(sig));
+  close(fds[0]);
+  close(fds[1]);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Queue mode.                                                        */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_queue_order) {
+  int a = SIGRTMIN, b = SIGRTMIN + 1, i, last = -1, got = 0;
+  int strict = !sp_test_relaxed_counts();
+  sigport_sigset_t set = one(a);
+  sigport_siginfo_t info;
+  sigport_watch_t *w;
+  int s;
+  sigport_sigaddset(&set, b);
+  SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
+  /* b before a: oldest first across signals, not lowest first. */
+  for (i = 0; i < 1000; i++) queue_self((i & 1) ? a : b, i);
+  while ((s = sigport_watch_take(w, &info)) > 0) {
+    ck_assert_uint_eq(info.count, 1);
+    ck_assert_int_gt(info.value_int, last);
+    if (strict) {
+      ck_assert_int_eq(info.value_int, got);
+      ck_assert_int_eq(s, (got & 1) ? a : b);
+    }
+    ck_assert_int_eq(s, (info.value_int & 1) ? a : b);
+    ck_assert_int_eq(info.pid, getpid());
+    ck_assert_int_eq(info.code, SI_QUEUE);
+    last = info.value_int;
+    got++;
+  }
+  if (strict) ck_assert_int_eq(got, 1000);
+  ck_assert_int_ge(got, 1);
+  ck_assert(!readable(sigport_watch_fd(w)));
+  SP_ASSERT_OK(sigport_watch_close(w));
+}
+END_TEST
+
+START_TEST(test_queue_overflow) {
+  int sig = SIGRTMIN, i, s, strict = !sp_test_relaxed_counts();
+  sigport_sigset_t set = one(sig);
+  sigport_siginfo_t info;
+  sigport_watch_t *w;
+  unsigned long total = 0, records = 0;
+  int last = -1;
+  SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
+  /* 1024 fit the ring, 6 are surplus. */
+  for (i = 0; i < 1030; i++) queue_self(sig, i);
+  /* Two out of the ring make room, but the new ones join the surplus. */
+  for (i = 0; i < 2; i++) {
+    ck_assert_int_eq(sigport_watch_take(w, &info), sig);
+    ck_assert_uint_eq(info.count, 1);
+    if (strict) ck_assert_int_eq(info.value_int, i);
+    last = info.value_int;
+    total++;
+  }
+  for (i = 1030; i < 1033; i++) queue_self(sig, i);
+  while ((s = sigport_watch_take(w, &info)) > 0) {
+    ck_assert_int_eq(s, sig);
+    ck_assert_int_gt(info.value_int, last);
+    last = info.value_int;
+    total += info.count;
+    records++;
+    if (strict && records <= 1022) {
+      ck_assert_uint_eq(info.count, 1);
+      ck_assert_int_eq(info.value_int, (int)records + 1);
+    }
+  }
+  if (strict) {
+    /* 1022 left in the ring, then one record for the 9 surplus: 8 of
+       their payloads were dropped, the last one's is there. */
+    ck_assert_uint_eq(records, 1023);
+    ck_assert_uint_eq(info.count, 0);
+    ck_assert_uint_eq(total, 1033);
+  } else {
+    ck_assert(total >= 1 && total <= 1033);
+  }
+  SP_ASSERT_OK(sigport_watch_close(w));
+}
+END_TEST
+
+/* The surplus record: its count and the last payload. */
+START_TEST(test_queue_surplus_record) {
+  int sig = SIGRTMIN + 3, i, s;
+  sigport_sigset_t set = one(sig);
+  sigport_siginfo_t info;
+  sigport_watch_t *w;
+  unsigned long n = 0;
+  if (sp_test_relaxed_counts()) return; /* merged deliveries never fill it */
+  SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
+  for (i = 0; i < 1500; i++) queue_self(sig, i);
+  while ((s = sigport_watch_take(w, &info)) > 0 && info.count == 1) n++;
+  ck_assert_uint_eq(n, 1024);
+  ck_assert_int_eq(s, sig);
+  ck_assert_uint_eq(info.count, 1500 - 1024);
+  ck_assert_int_eq(info.value_int, 1499);
+  ck_assert_int_eq(sigport_watch_take(w, &info), 0);
+  SP_ASSERT_OK(sigport_watch_close(w));
+}
+END_TEST
+
+Suite *sp_suite_watch(void) {
+  Suite *s = suite_create("watch");
+  TCase *tc = tcase_create("watch");
+  TCase *storm = tcase_create("storm");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_basic);
+  tcase_add_test(tc, test_order_and_rering);
+  tcase_add_test(tc, test_ignored_comes_back);
+  tcase_add_test(tc, test_with_handler);
+  tcase_add_test(tc, test_replaced_left_alone);
+  sp_tcase_add_thread_test(tc, test_any_thread);
+  tcase_add_test(tc, test_fork_child);
+  tcase_add_test(tc, test_queue_order);
+  tcase_add_test(tc, test_queue_overflow);
+  tcase_add_test(tc, test_queue_surplus_record);
+  suite_add_tcase(s, tc);
+  tcase_set_timeout(storm, 120);
+  tcase_add_checked_fixture(storm, setup, teardown);
+  tcase_add_loop_test(storm, test_exact_child, 0,
+                      (int)(sizeof watch_counts / sizeof watch_counts[0]));
+  sp_tcase_add_thread_test(storm, test_storm_threads_dispatch);
+  sp_tcase_add_thread_test(storm, test_churn);
+  suite_add_tcase(s, storm);
+  return s;
+}
