@@ -71,6 +71,11 @@ static inline void *sp__calloc(size_t n, size_t size) {
 
 /* Records a failure for sigport_last_error() and returns code. */
 int sp__fail(int code, const char *fmt, ...) SP_PRINTF(2, 3);
+
+/* SIGPORT_EVALUE, with a message naming the number, if `set` has a member
+   outside [1; SIGPORT_NSIG - 1]: such a set was not made by the
+   sigport_sig*set() calls. 0 otherwise. */
+int sp__check_set_members(const sigport_sigset_t *set, const char *fn);
 /* The same for SIGPORT_EOS and SIGPORT_EITIMER: records oserr for
    sigport_last_oserror() and appends the system's text for it. */
 int sp__fail_os(int code, int oserr, const char *fmt, ...) SP_PRINTF(3, 4);

@@ -67,3 +67,18 @@ int sigport_sigset_next(const sigport_sigset_t *set, int after) {
     if ((set->bits[s / 64] >> (s % 64)) & 1) return s;
   return 0;
 }
+
+/* SIGPORT_EVALUE if `set` has a member outside [1; SIGPORT_NSIG - 1]: such
+   a set was not made by the sigport_sig*set() calls. */
+int sp__check_set_members(const sigport_sigset_t *set, const char *fn) {
+  int s;
+  if (set->bits[0] & 1u)
+    return sp__fail(SIGPORT_EVALUE, "%s: signal number 0 out of range [1; %d]",
+                    fn, SIGPORT_NSIG - 1);
+  for (s = SIGPORT_NSIG; s < 128; s++)
+    if ((set->bits[s / 64] >> (s % 64)) & 1)
+      return sp__fail(SIGPORT_EVALUE,
+                      "%s: signal number %d out of range [1; %d]", fn, s,
+                      SIGPORT_NSIG - 1);
+  return 0;
+}

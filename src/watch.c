@@ -65,20 +65,6 @@ static void publish(struct sp_watch_list *list) {
   free_forked_list();
 }
 
-/* SIGPORT_EVALUE if the set has a member outside [1; SIGPORT_NSIG - 1]. */
-static int check_members(const sigport_sigset_t *set, const char *fn) {
-  int s;
-  if (set->bits[0] & 1u)
-    return sp__fail(SIGPORT_EVALUE, "%s: signal number 0 out of range [1; %d]",
-                    fn, SIGPORT_NSIG - 1);
-  for (s = SIGPORT_NSIG; s < 128; s++)
-    if ((set->bits[s / 64] >> (s % 64)) & 1)
-      return sp__fail(SIGPORT_EVALUE,
-                      "%s: signal number %d out of range [1; %d]", fn, s,
-                      SIGPORT_NSIG - 1);
-  return 0;
-}
-
 static int member(const sigport_sigset_t *set, int s) {
   return (int)((set->bits[s / 64] >> (s % 64)) & 1);
 }
@@ -110,7 +96,7 @@ int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
                     flags & ~(unsigned)SP_WATCH_FLAGS);
   rc = sp__check_ptr(out, fn, "w");
   if (rc == 0) rc = sp__check_ptr(set, fn, "set");
-  if (rc == 0) rc = check_members(set, fn);
+  if (rc == 0) rc = sp__check_set_members(set, fn);
   if (rc != 0) return rc;
   for (s = 1; s < SIGPORT_NSIG; s++) {
     if (!member(set, s)) continue;

@@ -54,20 +54,13 @@ void sp__backend_bell_close(sigport_socket_t rd, sigport_socket_t wr) {
 
 #else
 
-static int set_flags(int fd) {
-  int fl = sp__sys_fcntl(fd, F_GETFL, 0);
-  if (fl < 0 || sp__sys_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
-  fl = sp__sys_fcntl(fd, F_GETFD, 0);
-  if (fl < 0 || sp__sys_fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return -1;
-  return 0;
-}
-
 int sp__backend_bell_open(sigport_socket_t *rd, sigport_socket_t *wr,
                           const char *fn) {
   int fds[2];
   if (sp__sys_pipe(fds) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "%s: pipe", fn);
-  if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
+  if (sp__posix_set_nonblock_cloexec(fds[0]) != 0 ||
+      sp__posix_set_nonblock_cloexec(fds[1]) != 0) {
     int err = errno;
     close(fds[0]);
     close(fds[1]);

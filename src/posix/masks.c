@@ -16,26 +16,11 @@
 
 #include "posix.h"
 
-/* SIGPORT_EVALUE if `set` has a member outside [1; SIGPORT_NSIG - 1]: such
-   a set was not made by the sigport_sig*set() calls. */
-static int check_members(const sigport_sigset_t *set, const char *fn) {
-  int s;
-  if (set->bits[0] & 1u)
-    return sp__fail(SIGPORT_EVALUE, "%s: signal number 0 out of range [1; %d]",
-                    fn, SIGPORT_NSIG - 1);
-  for (s = SIGPORT_NSIG; s < 128; s++)
-    if ((set->bits[s / 64] >> (s % 64)) & 1)
-      return sp__fail(SIGPORT_EVALUE,
-                      "%s: signal number %d out of range [1; %d]", fn, s,
-                      SIGPORT_NSIG - 1);
-  return 0;
-}
-
 /* Checks a set argument and converts it. */
 static int get_set(const sigport_sigset_t *in, const char *fn,
                    const char *param, sigset_t *out) {
   int rc = sp__check_ptr(in, fn, param);
-  if (rc == 0) rc = check_members(in, fn);
+  if (rc == 0) rc = sp__check_set_members(in, fn);
   if (rc == 0) sp__posix_to_sigset(in, out);
   return rc;
 }

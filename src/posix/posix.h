@@ -25,6 +25,9 @@ int sp__posix_saved(int signum, struct sigaction *out);
 /* Makes and closes the pause wake pipe (wake.c); fn names the call in a
    failure's message. */
 int sp__posix_wake_open(const char *fn);
+
+/* Makes fd non-blocking and close-on-exec: 0, or -1 with errno set. */
+int sp__posix_set_nonblock_cloexec(int fd);
 void sp__posix_wake_close(void);
 
 /* Converts between sigport_sigset_t and sigset_t (actions.c). Members that

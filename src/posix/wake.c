@@ -18,7 +18,7 @@
    the write end while a fork() child makes a new pipe. */
 static sp_atomic_int wake_rd = -1, wake_wr = -1;
 
-static int set_flags(int fd) {
+int sp__posix_set_nonblock_cloexec(int fd) {
   int fl = sp__sys_fcntl(fd, F_GETFL, 0);
   if (fl < 0 || sp__sys_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
   fl = sp__sys_fcntl(fd, F_GETFD, 0);
@@ -30,7 +30,8 @@ int sp__posix_wake_open(const char *fn) {
   int fds[2];
   if (sp__sys_pipe(fds) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "%s: the wake pipe: pipe", fn);
-  if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
+  if (sp__posix_set_nonblock_cloexec(fds[0]) != 0 ||
+      sp__posix_set_nonblock_cloexec(fds[1]) != 0) {
     int err = errno;
     close(fds[0]);
     close(fds[1]);
@@ -137,7 +138,8 @@ int sigport_socketpair(sigport_socket_t pair[2]) {
 #endif
   if (sp__sys_socketpair(AF_UNIX, type, 0, fds) != 0)
     return sp__fail_os(SIGPORT_EOS, errno, "sigport_socketpair: socketpair");
-  if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
+  if (sp__posix_set_nonblock_cloexec(fds[0]) != 0 ||
+      sp__posix_set_nonblock_cloexec(fds[1]) != 0) {
     int err = errno;
     close(fds[0]);
     close(fds[1]);
