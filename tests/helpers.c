@@ -65,6 +65,15 @@ int sp_test_qemu_limit(enum sp_qemu_limit limit, const char *what) {
   return 1;
 }
 
+void sp_assert_eintr(long n, int err) {
+  if (n == 1 && sp_test_qemu_limit(SP_QEMU_MIPS_EINTR,
+                                   "read() not interrupted by a handler "
+                                   "without SA_RESTART"))
+    return; /* restarted, and the byte read */
+  ck_assert_int_eq(n, -1);
+  ck_assert_int_eq(err, EINTR);
+}
+
 void sp_tcase_add_thread_loop_test(TCase *tc, const TTest *t, int start,
                                    int end) {
   if (sp_test_qemu_limit(SP_QEMU_I386_THREADS, t->name)) return;

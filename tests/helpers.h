@@ -56,6 +56,12 @@ enum sp_qemu_limit {
   SP_QEMU_MIPS_EINTR
 };
 
+/* Asserts that a read() which a handler without SA_RESTART interrupted
+   returned -1 with `err` EINTR. Under qemu-mips only, a read that was
+   restarted and got its byte (n == 1) passes too, and says so
+   (SP_QEMU_MIPS_EINTR). */
+void sp_assert_eintr(long n, int err);
+
 /* The first signal of SP_QEMU_HIGH_RT. */
 #define SP_QEMU_HIGH_RT_FIRST 63
 
