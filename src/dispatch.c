@@ -56,8 +56,16 @@ _Static_assert(offsetof(sigport_siginfo_t, reserved) ==
    earlier one. */
 static void read_slot(int signum, sigport_siginfo_t *info) {
   struct sp_sig *sig = &sp__state.sig[signum];
-  if (sp__slot_read(&sig->slot, &sig->last) == 0)
-    memset(&sig->last, 0, sizeof sig->last);
+  struct sp_record got;
+  int r = sp__slot_read(&sig->slot, &got);
+  /* From the local copy, which the compiler keeps in registers, rather
+     than from `last` after storing it there. */
+  if (SP_LIKELY(r > 0)) {
+    sig->last = got;
+    sp__info_fill(info, signum, &got, 0);
+    return;
+  }
+  if (r == 0) memset(&sig->last, 0, sizeof sig->last);
   sp__info_fill(info, signum, &sig->last, 0);
 }
 

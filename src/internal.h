@@ -87,7 +87,7 @@ int sp__check_ptr(const void *p, const char *fn, const char *param);
 /* SIGPORT_EVALUE unless initialised and on the main thread. */
 int sp__check_main(const char *fn);
 
-int sp__initialised(void);
+/* sp__initialised() is in state.h. */
 
 /* Dispatches if the caller is the main thread of an initialised sigport;
    returns what dispatch returned, or 0. For the calls that dispatch. */

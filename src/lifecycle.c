@@ -15,10 +15,6 @@ const char *sigport_version(void) { return SP_VERSION; }
 
 const char *sigport_backend_name(void) { return sp__backend_name(); }
 
-int sp__initialised(void) {
-  return atomic_load_explicit(&sp__state.init_count, SP_ACQUIRE) > 0;
-}
-
 int sp__check_main(const char *fn) {
   if (!sp__initialised())
     return sp__fail(SIGPORT_EVALUE,

@@ -39,33 +39,20 @@ void sp__state_wait_for_trips(void) {
   }
 }
 
-/* How many times sp__slot_read() looks at a slot that a trip is writing
-   before it gives up on it. A record takes a trip a few dozen
+/* How many times sp__slot_read_again() looks at a slot that a trip is
+   writing before it gives up on it. A record takes a trip a few dozen
    instructions; a reader that runs at a higher priority than a preempted
    writer on the same processor would wait for ever. */
 #define SP_SLOT_TRIES 4096
 
-static void take_fields(const struct sp_slot *slot, struct sp_record *rec) {
-  rec->code = atomic_load_explicit(&slot->code, SP_RELAXED);
-  rec->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
-  rec->status = atomic_load_explicit(&slot->status, SP_RELAXED);
-  rec->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
-  rec->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
-  rec->band = atomic_load_explicit(&slot->band, SP_RELAXED);
-  rec->value = atomic_load_explicit(&slot->value, SP_RELAXED);
-  rec->value_int = atomic_load_explicit(&slot->value_int, SP_RELAXED);
-  rec->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
-}
-
-int sp__slot_read(const struct sp_slot *slot, struct sp_record *rec) {
+int sp__slot_read_again(const struct sp_slot *slot, struct sp_record *rec) {
   struct sp_record got;
   unsigned tries;
   for (tries = 0; tries < SP_SLOT_TRIES; tries++) {
     unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE);
-    /* Never recorded: every trip found the slot busy. */
     if (before == 0) return 0;
     if ((before & 1u) == 0) {
-      take_fields(slot, &got);
+      sp__slot_take_fields(slot, &got);
       atomic_thread_fence(SP_ACQUIRE);
       if (atomic_load_explicit(&slot->seq, SP_RELAXED) == before) {
         *rec = got;
@@ -78,23 +65,6 @@ int sp__slot_read(const struct sp_slot *slot, struct sp_record *rec) {
   return -1;
 }
 
-void sp__info_fill(sigport_siginfo_t *info, int signum,
-                   const struct sp_record *rec, unsigned long count) {
-  info->signo = signum;
-  info->code = rec->code;
-  info->errnum = rec->errnum;
-  info->status = rec->status;
-  info->pid = rec->pid;
-  info->uid = rec->uid;
-  info->band = rec->band;
-  info->value = rec->value;
-  info->value_int = rec->value_int;
-  info->addr = rec->addr;
-  info->count = count;
-  info->reserved32 = 0;
-  info->reserved[0] = info->reserved[1] = info->reserved[2] = 0;
-}
-
 /* A thread's system identity (pthread_t, a Windows thread id) is given to
    a new thread once the old one has exited, so the main thread is marked
    in its own storage instead: it is the main thread while its token is the
@@ -102,17 +72,12 @@ void sp__info_fill(sigport_siginfo_t *info, int signum,
    identity it reuses, so after the main thread exits no thread is the
    main thread. A fork() child's only thread keeps its storage and is given
    a new generation. */
-static sp_atomic_uint main_generation;
-static SP_THREAD_LOCAL unsigned main_token;
+sp_atomic_uint sp__main_generation;
+SP_THREAD_LOCAL unsigned sp__main_token;
 
 void sp__set_main_thread(void) {
-  unsigned g = atomic_fetch_add_explicit(&main_generation, 1, SP_RELAXED) + 1;
+  unsigned g = atomic_fetch_add_explicit(&sp__main_generation, 1, SP_RELAXED) + 1;
   if (g == 0)
-    g = atomic_fetch_add_explicit(&main_generation, 1, SP_RELAXED) + 1;
-  main_token = g;
-}
-
-int sp__is_main_thread(void) {
-  return main_token != 0 &&
-         main_token == atomic_load_explicit(&main_generation, SP_RELAXED);
+    g = atomic_fetch_add_explicit(&sp__main_generation, 1, SP_RELAXED) + 1;
+  sp__main_token = g;
 }

@@ -127,6 +127,11 @@ struct sp_state {
 
 extern struct sp_state sp__state;
 
+/* sigport_init() has been called more often than sigport_shutdown(). */
+static inline int sp__initialised(void) {
+  return atomic_load_explicit(&sp__state.init_count, SP_ACQUIRE) > 0;
+}
+
 /* Resets what a fork() child must not inherit: counters, bitmap, flags,
    slots and the wakeup fd. Async-signal-safe; all signals must be blocked.
    trips_active is left alone: a trip on another thread may be running. */
@@ -136,7 +141,13 @@ void sp__state_reset_deliveries(void);
    handler for the forking thread. is_main_thread is 0 in every other
    thread, and in every thread once the main thread has exited. */
 void sp__set_main_thread(void);
-int sp__is_main_thread(void);
+extern sp_atomic_uint sp__main_generation;
+extern SP_THREAD_LOCAL unsigned sp__main_token;
+static inline int sp__is_main_thread(void) {
+  return sp__main_token != 0 &&
+         sp__main_token ==
+             atomic_load_explicit(&sp__main_generation, SP_RELAXED);
+}
 
 /* Waits until no trip is running on any thread. It reads the count of
    running trips with a read-modify-write, which the trip's own increment
@@ -145,23 +156,65 @@ int sp__is_main_thread(void);
    wakeup fd), even through a relaxed load. */
 void sp__state_wait_for_trips(void);
 
+/* The fields of a slot, read once; the caller checks `seq` around it. */
+static inline void sp__slot_take_fields(const struct sp_slot *slot,
+                                        struct sp_record *rec) {
+  rec->code = atomic_load_explicit(&slot->code, SP_RELAXED);
+  rec->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
+  rec->status = atomic_load_explicit(&slot->status, SP_RELAXED);
+  rec->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
+  rec->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
+  rec->band = atomic_load_explicit(&slot->band, SP_RELAXED);
+  rec->value = atomic_load_explicit(&slot->value, SP_RELAXED);
+  rec->value_int = atomic_load_explicit(&slot->value_int, SP_RELAXED);
+  rec->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
+}
+
+/* sp__slot_read() once the first look found a trip writing: it looks
+   again, and yields now and then, a bounded number of times (state.c). */
+int sp__slot_read_again(const struct sp_slot *slot, struct sp_record *rec);
+
 /* Reads a siginfo slot without tearing: 1 with *rec filled when it read a
    whole record, 0 when nothing was ever recorded there, -1 when a trip
-   held the slot for too long (then *rec is untouched). Any thread. */
-int sp__slot_read(const struct sp_slot *slot, struct sp_record *rec);
+   held the slot for too long (then *rec is untouched). Any thread. The
+   first look is inline and straight-line; only a look that races a trip
+   goes on to the loop. */
+static inline int sp__slot_read(const struct sp_slot *slot,
+                                struct sp_record *rec) {
+  unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE);
+  if (SP_LIKELY(before != 0 && (before & 1u) == 0)) {
+    struct sp_record got;
+    sp__slot_take_fields(slot, &got);
+    atomic_thread_fence(SP_ACQUIRE);
+    if (SP_LIKELY(atomic_load_explicit(&slot->seq, SP_RELAXED) == before)) {
+      *rec = got;
+      return 1;
+    }
+  }
+  /* Never recorded: every trip found the slot busy. */
+  if (before == 0) return 0;
+  return sp__slot_read_again(slot, rec);
+}
 
 /* Fills a public siginfo from a record. */
-void sp__info_fill(sigport_siginfo_t *info, int signum,
-                   const struct sp_record *rec, unsigned long count);
+static inline void sp__info_fill(sigport_siginfo_t *info, int signum,
+                                 const struct sp_record *rec,
+                                 unsigned long count) {
+  info->signo = signum;
+  info->code = rec->code;
+  info->errnum = rec->errnum;
+  info->status = rec->status;
+  info->pid = rec->pid;
+  info->uid = rec->uid;
+  info->band = rec->band;
+  info->value = rec->value;
+  info->value_int = rec->value_int;
+  info->addr = rec->addr;
+  info->count = count;
+  info->reserved32 = 0;
+  info->reserved[0] = info->reserved[1] = info->reserved[2] = 0;
+}
 
-/* The trip: records one delivery of signum. Called by a backend's raw
-   handler after it saved errno; async-signal-safe. Returns 0 when it
-   recorded the delivery. After sigport_shutdown() it records nothing and
-   returns 1 when shutdown gave the disposition back after the system
-   chose the trip for this delivery (the backend raises the signal again,
-   for the restored disposition), or -1 when shutdown did not give it back
-   (a handler installed over the trip that chains to it: raising again
-   would loop). */
-int sp__trip(int signum, const struct sp_record *rec);
+/* The trip, sp__trip(), is inline in trip.h. */
 
 #endif /* SIGPORT_STATE_H */

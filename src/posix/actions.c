@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "posix.h"
+#include "../trip.h"
 
 /* The disposition each signal had when sigport first touched it. Written
    on the main thread; read by restore_for_exec in a fork() child. */

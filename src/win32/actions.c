@@ -69,6 +69,7 @@
 #include <signal.h>
 
 #include "win32.h"
+#include "../trip.h"
 
 typedef void(__cdecl *crt_handler)(int);
 

@@ -22,6 +22,7 @@
  * SIG_DFL (the event is passed on to it), but getsignal() cannot see it.
  */
 #include "win32.h"
+#include "../trip.h"
 
 /* How long a console thread waits for the dispatch of CLOSE, LOGOFF or
    SHUTDOWN: under the system's 5 s for CLOSE, with room to return. */

@@ -1,0 +1,129 @@
+/*
+ * trip.h: the trip, the only sigport code that runs in signal context. It
+ * records a delivery, counts it, flags it and wakes whoever waits, in that
+ * order, and nothing else: no locks, no allocation, no stdio, no
+ * thread-local storage, only lock-free atomics and async-signal-safe
+ * calls. The backend's raw handler saved errno before calling it and
+ * restores it after.
+ *
+ * It is inline, in each backend's raw handler: the handler's record of
+ * the siginfo then goes straight into the slot, without a copy and a call.
+ * What it does only while a watch is open is out of line, in trip.c.
+ *
+ * Record first and wake last: a loop woken by the byte must find the
+ * delivery counted, and a dispatch that takes a count must find its siginfo
+ * already there.
+ */
+#ifndef SIGPORT_TRIP_H
+#define SIGPORT_TRIP_H
+
+#include "backend.h"
+#include "state.h"
+
+struct sp_watch_list;
+
+/* Counts the delivery in every watch of `list` whose set holds signum,
+   and rings the doorbell of each that was not armed (trip.c). */
+void sp__trip_feed(const struct sp_watch_list *list, int signum,
+                   const struct sp_record *rec);
+
+/* Writes the record into the signal's seqlock slot, unless another
+   thread's trip holds it (then the count still goes up below). */
+static inline void sp__trip_record(struct sp_slot *slot, const struct sp_record *rec) {
+  unsigned seq;
+  if (atomic_flag_test_and_set_explicit(&slot->busy, SP_ACQUIRE)) return;
+  seq = atomic_load_explicit(&slot->seq, SP_RELAXED);
+  atomic_store_explicit(&slot->seq, seq + 1, SP_RELAXED);
+  atomic_thread_fence(SP_RELEASE);
+  atomic_store_explicit(&slot->code, rec->code, SP_RELAXED);
+  atomic_store_explicit(&slot->errnum, rec->errnum, SP_RELAXED);
+  atomic_store_explicit(&slot->status, rec->status, SP_RELAXED);
+  atomic_store_explicit(&slot->pid, rec->pid, SP_RELAXED);
+  atomic_store_explicit(&slot->uid, rec->uid, SP_RELAXED);
+  atomic_store_explicit(&slot->band, rec->band, SP_RELAXED);
+  atomic_store_explicit(&slot->value, rec->value, SP_RELAXED);
+  atomic_store_explicit(&slot->value_int, rec->value_int, SP_RELAXED);
+  atomic_store_explicit(&slot->addr, rec->addr, SP_RELAXED);
+  atomic_store_explicit(&slot->seq, seq + 2, SP_RELEASE);
+  atomic_flag_clear_explicit(&slot->busy, SP_RELEASE);
+}
+
+/* The trip: records one delivery of signum. Called by a backend's raw
+   handler after it saved errno; async-signal-safe. Returns 0 when it
+   recorded the delivery. After sigport_shutdown() it records nothing and
+   returns 1 when shutdown gave the disposition back after the system
+   chose the trip for this delivery (the backend raises the signal again,
+   for the restored disposition), or -1 when shutdown did not give it back
+   (a handler installed over the trip that chains to it: raising again
+   would loop). */
+static inline int sp__trip(int signum, const struct sp_record *rec) {
+  struct sp_sig *sig = &sp__state.sig[signum];
+  intptr_t fd;
+
+  /* Counted as running, so that shutdown and set_wakeup_fd can wait for
+     it. seq_cst pairs with their store-then-check: either shutdown waits
+     for this trip, or this trip sees `live` cleared and records nothing. */
+  atomic_fetch_add_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+  if (!atomic_load_explicit(&sp__state.live, SP_SEQ_CST)) {
+    int again = atomic_load_explicit(&sig->raise_late, SP_RELAXED);
+    atomic_fetch_sub_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+    return again ? 1 : -1;
+  }
+
+  sp__trip_record(&sig->slot, rec);
+
+  /* Without a watch this one load is all the watches cost: acquire, which
+     is a plain load on x86 (and no fence, which ThreadSanitizer would not
+     see), so that the list's contents come with it. The list and the
+     watches it names stay until this trip has ended: close swaps the
+     pointer and then waits for the running trips, with a
+     read-modify-write of trips_active that the increment above
+     synchronises with, so a trip that started after that wait reads the
+     new pointer. */
+  {
+    const void *list = atomic_load_explicit(&sp__state.watches, SP_ACQUIRE);
+    if (SP_UNLIKELY(list != NULL)) {
+      sp__trip_feed((const struct sp_watch_list *)list, signum, rec);
+      /* Held by watches alone: nothing for dispatch, no wakeup fd, no
+         pause. */
+      if (!atomic_load_explicit(&sig->dispatched, SP_RELAXED)) goto done;
+    }
+  }
+
+  atomic_fetch_add_explicit(&sig->count, 1, SP_RELEASE);
+  /* seq_cst, as the flag: dispatch clears the flag and then looks at the
+     bits, and must see the bit of every trip whose flag it cleared. */
+  atomic_fetch_or_explicit(&sp__state.bits[SP_WORD_OF(signum)],
+                           SP_BIT_OF(signum), SP_SEQ_CST);
+  /* An exchange, not a store: with the load of `sleeping` below it is one
+     side of a Dekker pair with sigport_pause(), and a read-modify-write
+     orders the later load on every machine and emulator. A seq_cst store
+     does too in C11, but qemu-user's aarch64 on x86 emulates it as a
+     plain store followed by a plain load, which the host may reorder, and
+     a pause then slept through a delivery now and then (2 of 36 stress
+     runs under load). On x86 the compiler makes the same xchg for both. */
+  (void)atomic_exchange_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
+
+  fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
+  if (fd != (intptr_t)SIGPORT_NO_SOCKET) {
+    int full = 0;
+    int err = sp__backend_wakeup_write((sigport_socket_t)fd, signum, &full);
+    if (err != 0 &&
+        !(full && (atomic_load_explicit(&sp__state.wakeup_flags, SP_RELAXED) &
+                   SIGPORT_WAKEUP_NO_WARN))) {
+      atomic_store_explicit(&sp__state.wakeup_error, err, SP_RELAXED);
+      atomic_fetch_add_explicit(&sp__state.wakeup_failures, 1, SP_RELEASE);
+    }
+  }
+
+  /* pause() sets `sleeping` before its last look at `pending`; this load
+     comes after the store above, so one of the two sees the other. */
+  if (atomic_load_explicit(&sp__state.sleeping, SP_SEQ_CST))
+    sp__backend_pause_wake();
+
+done:
+  atomic_fetch_sub_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+  return 0;
+}
+
+#endif /* SIGPORT_TRIP_H */
