@@ -45,23 +45,54 @@ enum sp_disp {
 struct sp_slot {
   atomic_flag busy;
   sp_atomic_uint seq;
-  sp_atomic_int code, errnum, status;
+  sp_atomic_int code, errnum;
   sp_atomic_uint pid, uid;
-  sp_atomic_long band;
   sp_atomic_intptr value;   /* si_value.sival_ptr */
-  sp_atomic_int value_int;  /* si_value.sival_int */
-  sp_atomic_ptr addr;
+  sp_atomic_intptr extra;   /* sp_record.extra */
 };
+
+/* The one field of a siginfo that only some signals have: si_status for
+   SIGCHLD, si_band for SIGPOLL and si_addr for a fault (SP_EXTRA_*). The
+   signal number says which, so a record carries one word for the three. */
+#if defined(SIGPORT_SIGCHLD)
+#define SP_EXTRA_IS_STATUS(signum) ((signum) == SIGPORT_SIGCHLD)
+#else
+#define SP_EXTRA_IS_STATUS(signum) ((void)(signum), 0)
+#endif
+#if defined(SIGPORT_SIGPOLL)
+#define SP_EXTRA_IS_BAND(signum) ((signum) == SIGPORT_SIGPOLL)
+#else
+#define SP_EXTRA_IS_BAND(signum) ((void)(signum), 0)
+#endif
+#if defined(SIGPORT_SIGBUS)
+#define SP_EXTRA_IS_ADDR(signum)                                            \
+  ((signum) == SIGPORT_SIGSEGV || (signum) == SIGPORT_SIGBUS ||             \
+   (signum) == SIGPORT_SIGFPE || (signum) == SIGPORT_SIGILL)
+#else
+#define SP_EXTRA_IS_ADDR(signum)                                            \
+  ((signum) == SIGPORT_SIGSEGV || (signum) == SIGPORT_SIGFPE ||             \
+   (signum) == SIGPORT_SIGILL)
+#endif
+
+/* si_value.sival_int of a sigval whose sival_ptr was `value`: the two
+   share their first bytes, as in union sigval, which is not the low bytes
+   of `value` on a big-endian 64-bit system. */
+static inline int sp__value_int(intptr_t value) {
+  union {
+    intptr_t ptr;
+    int i;
+  } u;
+  u.ptr = value;
+  return u.i;
+}
 
 /* What a backend's raw handler hands to the trip. */
 struct sp_record {
-  int code, errnum, status;
+  int code, errnum;
   unsigned pid, uid;
-  long band;
-  intptr_t value;   /* si_value.sival_ptr as an integer */
-  int value_int;    /* si_value.sival_int: not the low bytes of `value` on
-                       a big-endian 64-bit system */
-  void *addr;
+  intptr_t value;   /* si_value.sival_ptr as an integer; sival_int is
+                       read from it by sp__value_int() */
+  intptr_t extra;   /* status, band or address, by the signal (above) */
 };
 
 struct sp_sig {
@@ -161,13 +192,10 @@ static inline void sp__slot_take_fields(const struct sp_slot *slot,
                                         struct sp_record *rec) {
   rec->code = atomic_load_explicit(&slot->code, SP_RELAXED);
   rec->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
-  rec->status = atomic_load_explicit(&slot->status, SP_RELAXED);
   rec->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
   rec->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
-  rec->band = atomic_load_explicit(&slot->band, SP_RELAXED);
   rec->value = atomic_load_explicit(&slot->value, SP_RELAXED);
-  rec->value_int = atomic_load_explicit(&slot->value_int, SP_RELAXED);
-  rec->addr = atomic_load_explicit(&slot->addr, SP_RELAXED);
+  rec->extra = atomic_load_explicit(&slot->extra, SP_RELAXED);
 }
 
 /* sp__slot_read() once the first look found a trip writing: it looks
@@ -203,13 +231,13 @@ static inline void sp__info_fill(sigport_siginfo_t *info, int signum,
   info->signo = signum;
   info->code = rec->code;
   info->errnum = rec->errnum;
-  info->status = rec->status;
+  info->status = SP_EXTRA_IS_STATUS(signum) ? (int)rec->extra : 0;
   info->pid = rec->pid;
   info->uid = rec->uid;
-  info->band = rec->band;
+  info->band = SP_EXTRA_IS_BAND(signum) ? (int64_t)rec->extra : 0;
   info->value = rec->value;
-  info->value_int = rec->value_int;
-  info->addr = rec->addr;
+  info->value_int = sp__value_int(rec->value);
+  info->addr = SP_EXTRA_IS_ADDR(signum) ? (void *)rec->extra : NULL;
   info->count = count;
   info->reserved32 = 0;
   info->reserved[0] = info->reserved[1] = info->reserved[2] = 0;

@@ -37,13 +37,10 @@ static inline void sp__trip_record(struct sp_slot *slot, const struct sp_record 
   atomic_thread_fence(SP_RELEASE);
   atomic_store_explicit(&slot->code, rec->code, SP_RELAXED);
   atomic_store_explicit(&slot->errnum, rec->errnum, SP_RELAXED);
-  atomic_store_explicit(&slot->status, rec->status, SP_RELAXED);
   atomic_store_explicit(&slot->pid, rec->pid, SP_RELAXED);
   atomic_store_explicit(&slot->uid, rec->uid, SP_RELAXED);
-  atomic_store_explicit(&slot->band, rec->band, SP_RELAXED);
   atomic_store_explicit(&slot->value, rec->value, SP_RELAXED);
-  atomic_store_explicit(&slot->value_int, rec->value_int, SP_RELAXED);
-  atomic_store_explicit(&slot->addr, rec->addr, SP_RELAXED);
+  atomic_store_explicit(&slot->extra, rec->extra, SP_RELAXED);
   atomic_store_explicit(&slot->seq, seq + 2, SP_RELEASE);
   atomic_flag_clear_explicit(&slot->busy, SP_RELEASE);
 }

@@ -99,7 +99,6 @@ START_TEST(test_held_slot_does_not_hold_dispatch) {
   seq = atomic_load(&slot->seq);
   atomic_store(&slot->seq, seq + 1);
   atomic_store(&slot->value, (intptr_t)-1);
-  atomic_store(&slot->value_int, -1);
   queue_usr1(11);
   ck_assert_int_eq(sigport_dispatch(), 0);
   ck_assert_int_eq(c.calls, 2);

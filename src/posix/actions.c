@@ -116,27 +116,26 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
     rec.errnum = si->si_errno;
     rec.pid = (unsigned)si->si_pid;
     rec.uid = (unsigned)si->si_uid;
-    rec.status = signum == SIGCHLD ? si->si_status : 0;
+    if (SP_EXTRA_IS_STATUS(signum))
+      rec.extra = si->si_status;
 #if defined(SIGPOLL)
-    rec.band = signum == SIGPOLL ? (long)si->si_band : 0;
-#else
-    rec.band = 0;
+    else if (SP_EXTRA_IS_BAND(signum))
+      rec.extra = (intptr_t)si->si_band;
 #endif
+    else if (SP_EXTRA_IS_ADDR(signum))
+      rec.extra = (intptr_t)si->si_addr;
+    else
+      rec.extra = 0;
     if (sp__posix_code_has_value(si->si_code)) {
       rec.value = (intptr_t)si->si_value.sival_ptr;
-      rec.value_int = si->si_value.sival_int;
     } else {
       rec.value = 0;
-      rec.value_int = 0;
     }
-    rec.addr = is_fault_signal(signum) ? si->si_addr : NULL;
   } else {
-    rec.code = rec.errnum = rec.status = 0;
+    rec.code = rec.errnum = 0;
     rec.pid = rec.uid = 0;
-    rec.band = 0;
     rec.value = 0;
-    rec.value_int = 0;
-    rec.addr = NULL;
+    rec.extra = 0;
   }
   /* Not recorded: sigport_shutdown() gave the disposition back after the
      kernel chose this handler. Raised again, it goes to the restored
