@@ -50,25 +50,6 @@ _Static_assert(offsetof(sigport_siginfo_t, reserved) ==
                    offsetof(struct sp_siginfo_0_1, reserved) + 8,
                "the other reserved words stay where they were");
 
-/* Reads the siginfo slot of signum. When a trip holds the slot for too
-   long, the record last read whole for this signal stands in (zero before
-   the first): the delivery is still reported, with the siginfo of an
-   earlier one. */
-static void read_slot(int signum, sigport_siginfo_t *info) {
-  struct sp_sig *sig = &sp__state.sig[signum];
-  struct sp_record got;
-  int r = sp__slot_read(&sig->slot, &got);
-  /* From the local copy, which the compiler keeps in registers, rather
-     than from `last` after storing it there. */
-  if (SP_LIKELY(r > 0)) {
-    sig->last = got;
-    sp__info_fill(info, signum, &got, 0);
-    return;
-  }
-  if (r == 0) memset(&sig->last, 0, sizeof sig->last);
-  sp__info_fill(info, signum, &sig->last, 0);
-}
-
 /* Reports failed wakeup writes counted by the trips since the last time. */
 static void report_wakeup_failures(void) {
   char text[128];
@@ -103,8 +84,7 @@ static int run_one(int signum) {
        fn == SIGPORT_SIG_EXTERNAL) &&
       !added)
     return 0;
-  read_slot(signum, &info);
-  info.count = n;
+  sp__slot_info(&sig->slot, signum, n, &info);
   if (fn != SIGPORT_SIG_DFL && fn != SIGPORT_SIG_IGN &&
       fn != SIGPORT_SIG_EXTERNAL)
     result = fn(signum, &info, atomic_load_explicit(&sig->arg, SP_RELAXED));
@@ -148,7 +128,8 @@ static int dispatch_all(void) {
       if (word == 0) break;
       bit = sp_lowest_bit(word);
       signum = w * SP_WORD_BITS + bit + 1;
-      above = bit == SP_WORD_BITS - 1 ? 0ul : ~0ul << (bit + 1);
+      /* Two shifts: one by the word's width would be undefined. */
+      above = ~0ul << bit << 1;
       atomic_fetch_and_explicit(&sp__state.bits[w], ~(1ul << bit),
                                 SP_ACQ_REL);
       result = run_one(signum);

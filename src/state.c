@@ -18,7 +18,6 @@ void sp__state_reset_deliveries(void) {
     atomic_store_explicit(&sig->count, 0, SP_RELAXED);
     atomic_flag_clear_explicit(&sig->slot.busy, SP_RELAXED);
     atomic_store_explicit(&sig->slot.seq, 0, SP_RELAXED);
-    memset(&sig->last, 0, sizeof sig->last);
   }
   for (s = 0; s < SP_NWORDS; s++)
     atomic_store_explicit(&sp__state.bits[s], 0, SP_RELAXED);
@@ -39,30 +38,26 @@ void sp__state_wait_for_trips(void) {
   }
 }
 
-/* How many times sp__slot_read_again() looks at a slot that a trip is
-   writing before it gives up on it. A record takes a trip a few dozen
-   instructions; a reader that runs at a higher priority than a preempted
-   writer on the same processor would wait for ever. */
+/* How many times sp__slot_read_again() looks at a slot before it gives
+   up. Each failed look means that two whole records were written while it
+   read six words. */
 #define SP_SLOT_TRIES 4096
 
 int sp__slot_read_again(const struct sp_slot *slot, struct sp_record *rec) {
-  struct sp_record got;
   unsigned tries;
   for (tries = 0; tries < SP_SLOT_TRIES; tries++) {
-    unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE);
-    if (before == 0) return 0;
-    if ((before & 1u) == 0) {
-      sp__slot_take_fields(slot, &got);
-      atomic_thread_fence(SP_ACQUIRE);
-      if (atomic_load_explicit(&slot->seq, SP_RELAXED) == before) {
-        *rec = got;
-        return 1;
-      }
-    }
-    /* A trip on another thread is writing; it does not block. */
+    int r = sp__slot_try(slot, rec);
+    if (r >= 0) return r;
     if (tries % 64 == 63) sp__backend_yield();
   }
   return -1;
+}
+
+void sp__slot_info_again(const struct sp_slot *slot, int signum,
+                         unsigned long count, sigport_siginfo_t *info) {
+  struct sp_record got;
+  if (sp__slot_read(slot, &got) <= 0) memset(&got, 0, sizeof got);
+  sp__info_fill(info, signum, &got, count);
 }
 
 /* A thread's system identity (pthread_t, a Windows thread id) is given to

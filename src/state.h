@@ -7,6 +7,7 @@
 #define SIGPORT_STATE_H
 
 #include <limits.h>
+#include <string.h>
 
 #include "atomics.h"
 #include "sigport.h"
@@ -35,20 +36,29 @@ enum sp_disp {
 };
 
 /*
- * The siginfo of the last recorded delivery, a seqlock. The writer is a
+ * The siginfo of the last recorded delivery: a seqlock over two copies, so
+ * that a writer stopped half way never holds a reader up. The writer is a
  * trip: it takes `busy` with a try-lock (a trip that finds it taken skips
- * the record), makes `seq` odd, stores the fields and makes `seq` even
- * again. The fields are relaxed atomics so that a reader racing a writer is
- * well defined; the reader retries until it sees the same even `seq` on
- * both sides. No field is a 64-bit atomic.
+ * the record), so writers take turns. Record k (1, 2, ...) goes into
+ * rec[k % 2]: its writer makes `seq` 2k - 1, stores the fields and makes
+ * `seq` 2k. A reader that loads `seq` s reads rec[(s / 2) % 2], the last
+ * whole record, which the next writer does not touch; only record s/2 + 2
+ * writes it again, and that one starts by making `seq` s/2 * 2 + 3. So the
+ * read is whole if `seq` is still below that afterwards. `seq` 0: nothing
+ * was ever recorded. The fields are relaxed atomics so that a reader
+ * racing a writer is well defined. No field is a 64-bit atomic.
  */
+struct sp_slot_rec {
+  sp_atomic_int code, errnum;
+  sp_atomic_uint pid, uid;
+  sp_atomic_intptr value; /* si_value.sival_ptr */
+  sp_atomic_intptr extra; /* sp_record.extra */
+};
+
 struct sp_slot {
   atomic_flag busy;
   sp_atomic_uint seq;
-  sp_atomic_int code, errnum;
-  sp_atomic_uint pid, uid;
-  sp_atomic_intptr value;   /* si_value.sival_ptr */
-  sp_atomic_intptr extra;   /* sp_record.extra */
+  struct sp_slot_rec rec[2];
 };
 
 /* The one field of a siginfo that only some signals have: si_status for
@@ -64,15 +74,17 @@ struct sp_slot {
 #else
 #define SP_EXTRA_IS_BAND(signum) ((void)(signum), 0)
 #endif
+/* The fault signals as bits (each is below 32 everywhere): one test. */
 #if defined(SIGPORT_SIGBUS)
-#define SP_EXTRA_IS_ADDR(signum)                                            \
-  ((signum) == SIGPORT_SIGSEGV || (signum) == SIGPORT_SIGBUS ||             \
-   (signum) == SIGPORT_SIGFPE || (signum) == SIGPORT_SIGILL)
+#define SP_FAULT_BITS                                                       \
+  ((1u << SIGPORT_SIGSEGV) | (1u << SIGPORT_SIGBUS) |                        \
+   (1u << SIGPORT_SIGFPE) | (1u << SIGPORT_SIGILL))
 #else
-#define SP_EXTRA_IS_ADDR(signum)                                            \
-  ((signum) == SIGPORT_SIGSEGV || (signum) == SIGPORT_SIGFPE ||             \
-   (signum) == SIGPORT_SIGILL)
+#define SP_FAULT_BITS                                                       \
+  ((1u << SIGPORT_SIGSEGV) | (1u << SIGPORT_SIGFPE) | (1u << SIGPORT_SIGILL))
 #endif
+#define SP_EXTRA_IS_ADDR(signum)                                            \
+  ((unsigned)(signum) < 32u && ((1u << (unsigned)(signum)) & SP_FAULT_BITS))
 
 /* si_value.sival_int of a sigval whose sival_ptr was `value`: the two
    share their first bytes, as in union sigval, which is not the low bytes
@@ -108,8 +120,6 @@ struct sp_sig {
   /* The last sigport_shutdown() replaced the trip with the saved
      disposition: a trip that starts after it raises the signal again. */
   sp_atomic_int raise_late;
-  /* The record dispatch last read whole from the slot; main thread only. */
-  struct sp_record last;
   /* The trip counts deliveries for dispatch: the primary handler is a
      function, or an added handler (chain.c) is there. Only looked at by a
      trip while a watch is open; without one, a signal whose trip is
@@ -188,39 +198,43 @@ static inline int sp__is_main_thread(void) {
 void sp__state_wait_for_trips(void);
 
 /* The fields of a slot, read once; the caller checks `seq` around it. */
-static inline void sp__slot_take_fields(const struct sp_slot *slot,
+static inline void sp__slot_take_fields(const struct sp_slot_rec *from,
                                         struct sp_record *rec) {
-  rec->code = atomic_load_explicit(&slot->code, SP_RELAXED);
-  rec->errnum = atomic_load_explicit(&slot->errnum, SP_RELAXED);
-  rec->pid = atomic_load_explicit(&slot->pid, SP_RELAXED);
-  rec->uid = atomic_load_explicit(&slot->uid, SP_RELAXED);
-  rec->value = atomic_load_explicit(&slot->value, SP_RELAXED);
-  rec->extra = atomic_load_explicit(&slot->extra, SP_RELAXED);
+  rec->code = atomic_load_explicit(&from->code, SP_RELAXED);
+  rec->errnum = atomic_load_explicit(&from->errnum, SP_RELAXED);
+  rec->pid = atomic_load_explicit(&from->pid, SP_RELAXED);
+  rec->uid = atomic_load_explicit(&from->uid, SP_RELAXED);
+  rec->value = atomic_load_explicit(&from->value, SP_RELAXED);
+  rec->extra = atomic_load_explicit(&from->extra, SP_RELAXED);
 }
 
-/* sp__slot_read() once the first look found a trip writing: it looks
-   again, and yields now and then, a bounded number of times (state.c). */
+/* Reads the last whole record once, as struct sp_slot describes: 1 when
+   it is whole, 0 when nothing was ever recorded, -1 when a writer came
+   round to that copy meanwhile. */
+static inline int sp__slot_try(const struct sp_slot *slot,
+                               struct sp_record *rec) {
+  unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE), after;
+  if (before == 0) return 0;
+  sp__slot_take_fields(&slot->rec[(before >> 1) & 1u], rec);
+  atomic_thread_fence(SP_ACQUIRE);
+  after = atomic_load_explicit(&slot->seq, SP_RELAXED);
+  return after - (before & ~1u) <= 2u ? 1 : -1;
+}
+
+/* sp__slot_read() once the first look raced two writers: it looks again,
+   and yields now and then, a bounded number of times (state.c). */
 int sp__slot_read_again(const struct sp_slot *slot, struct sp_record *rec);
 
-/* Reads a siginfo slot without tearing: 1 with *rec filled when it read a
-   whole record, 0 when nothing was ever recorded there, -1 when a trip
-   held the slot for too long (then *rec is untouched). Any thread. The
-   first look is inline and straight-line; only a look that races a trip
-   goes on to the loop. */
+/* Reads the last whole record of a slot: 1 with *rec filled, 0 when
+   nothing was ever recorded, -1 when writers kept rewriting the copy it
+   read for as long as it tried (a storm of deliveries from other threads,
+   each recorded while this read ran). *rec is unspecified unless it
+   returns 1. Any thread. A writer stopped half way does not hold it up:
+   it writes the other copy. */
 static inline int sp__slot_read(const struct sp_slot *slot,
                                 struct sp_record *rec) {
-  unsigned before = atomic_load_explicit(&slot->seq, SP_ACQUIRE);
-  if (SP_LIKELY(before != 0 && (before & 1u) == 0)) {
-    struct sp_record got;
-    sp__slot_take_fields(slot, &got);
-    atomic_thread_fence(SP_ACQUIRE);
-    if (SP_LIKELY(atomic_load_explicit(&slot->seq, SP_RELAXED) == before)) {
-      *rec = got;
-      return 1;
-    }
-  }
-  /* Never recorded: every trip found the slot busy. */
-  if (before == 0) return 0;
+  int r = sp__slot_try(slot, rec);
+  if (SP_LIKELY(r >= 0)) return r;
   return sp__slot_read_again(slot, rec);
 }
 
@@ -241,6 +255,25 @@ static inline void sp__info_fill(sigport_siginfo_t *info, int signum,
   info->count = count;
   info->reserved32 = 0;
   info->reserved[0] = info->reserved[1] = info->reserved[2] = 0;
+}
+
+/* sp__slot_info() once its first look raced two writers (state.c). */
+void sp__slot_info_again(const struct sp_slot *slot, int signum,
+                         unsigned long count, sigport_siginfo_t *info);
+
+/* Fills a public siginfo with the last recorded siginfo of signum, from
+   its slot: all zero but the number and the count when there is none. The
+   record stays a local that nothing out of line sees, so that the
+   compiler keeps it in registers. */
+static inline void sp__slot_info(const struct sp_slot *slot, int signum,
+                                 unsigned long count,
+                                 sigport_siginfo_t *info) {
+  struct sp_record got;
+  if (SP_LIKELY(sp__slot_try(slot, &got) > 0)) {
+    sp__info_fill(info, signum, &got, count);
+    return;
+  }
+  sp__slot_info_again(slot, signum, count, info);
 }
 
 /* The trip, sp__trip(), is inline in trip.h. */

@@ -27,21 +27,30 @@ struct sp_watch_list;
 void sp__trip_feed(const struct sp_watch_list *list, int signum,
                    const struct sp_record *rec);
 
-/* Writes the record into the signal's seqlock slot, unless another
-   thread's trip holds it (then the count still goes up below). */
-static inline void sp__trip_record(struct sp_slot *slot, const struct sp_record *rec) {
-  unsigned seq;
+/* Writes the record into the signal's slot, into the copy that readers
+   are not reading (struct sp_slot), unless another thread's trip holds it
+   (then the count still goes up below). */
+static inline void sp__trip_record(struct sp_slot *slot,
+                                   const struct sp_record *rec) {
+  unsigned seq, end;
+  struct sp_slot_rec *to;
   if (atomic_flag_test_and_set_explicit(&slot->busy, SP_ACQUIRE)) return;
+  /* Even: only the holder of `busy` changes it. */
   seq = atomic_load_explicit(&slot->seq, SP_RELAXED);
+  to = &slot->rec[((seq >> 1) + 1u) & 1u];
   atomic_store_explicit(&slot->seq, seq + 1, SP_RELAXED);
   atomic_thread_fence(SP_RELEASE);
-  atomic_store_explicit(&slot->code, rec->code, SP_RELAXED);
-  atomic_store_explicit(&slot->errnum, rec->errnum, SP_RELAXED);
-  atomic_store_explicit(&slot->pid, rec->pid, SP_RELAXED);
-  atomic_store_explicit(&slot->uid, rec->uid, SP_RELAXED);
-  atomic_store_explicit(&slot->value, rec->value, SP_RELAXED);
-  atomic_store_explicit(&slot->extra, rec->extra, SP_RELAXED);
-  atomic_store_explicit(&slot->seq, seq + 2, SP_RELEASE);
+  atomic_store_explicit(&to->code, rec->code, SP_RELAXED);
+  atomic_store_explicit(&to->errnum, rec->errnum, SP_RELAXED);
+  atomic_store_explicit(&to->pid, rec->pid, SP_RELAXED);
+  atomic_store_explicit(&to->uid, rec->uid, SP_RELAXED);
+  atomic_store_explicit(&to->value, rec->value, SP_RELAXED);
+  atomic_store_explicit(&to->extra, rec->extra, SP_RELAXED);
+  /* 0 means never recorded: after 2^31 records, `seq` goes on at 4, whose
+     copy is the one just written. */
+  end = seq + 2;
+  if (end == 0) end = 4;
+  atomic_store_explicit(&slot->seq, end, SP_RELEASE);
   atomic_flag_clear_explicit(&slot->busy, SP_RELEASE);
 }
 

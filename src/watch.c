@@ -241,11 +241,8 @@ int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
        s = s + 1 < SIGPORT_NSIG ? next_counted(w, s + 1) : 0) {
     unsigned long n = atomic_exchange_explicit(&w->count[s], 0, SP_ACQ_REL);
     if (n == 0) continue;
-    /* The last recorded siginfo of the signal; the last read whole stands
-       in when a trip holds the slot for too long. */
-    if (sp__slot_read(&sp__state.sig[s].slot, &w->last[s]) == 0)
-      memset(&w->last[s], 0, sizeof w->last[s]);
-    sp__info_fill(info, s, &w->last[s], n);
+    /* The last recorded siginfo of the signal. */
+    sp__slot_info(&sp__state.sig[s].slot, s, n, info);
     got = s;
     break;
   }

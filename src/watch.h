@@ -38,10 +38,7 @@ struct sigport_watch {
   struct sp_cell *ring;
   sp_atomic_uint tail;
   unsigned head;
-  /* The taker's own: the record it last read whole from each signal's
-     slot, and whether the watch is in the published list (under the
-     lock). */
-  struct sp_record last[SIGPORT_NSIG];
+  /* Whether the watch is in the published list (under the lock). */
   int attached;
 };
 
