@@ -521,12 +521,14 @@ typedef struct sigport_siginfo {
    context, so it may call anything, any sigport function included. `info`
    describes the last of the `info->count` deliveries it handles. The count
    is always exact; the siginfo may be an earlier delivery's: a trip that
-   finds the siginfo slot in use by another thread's trip records nothing,
-   and dispatch waits only a bounded time for a trip that is stopped in the
-   middle of writing it (a writer preempted by a dispatching thread of
-   higher priority on the same processor, under SCHED_FIFO say), then
-   reports the siginfo it last read whole for that signal (all zero if
-   none). Return 0
+   finds the siginfo slot in use by another thread's trip records nothing.
+   The slot keeps the last whole record apart from the one being written,
+   so a trip stopped in the middle of writing (preempted by a dispatching
+   thread of higher priority on the same processor, under SCHED_FIFO say)
+   never holds dispatch up: dispatch reports the record before it. Only a
+   read that other threads' trips overtake with two whole records on each
+   of thousands of looks gives up, and reports the siginfo as all zero but
+   signo and count (as it is before anything was recorded). Return 0
    to go on, or a non-zero value (SIGPORT_EKEYBOARDINTERRUPT, or an
    application code at or below SIGPORT_EUSER) to stop dispatch: that value
    is what the dispatching call returns. */
