@@ -27,6 +27,8 @@ static sigset_t saved_mask;
 static struct sp_counter usr1, usr2, alrm;
 /* When the SIGUSR1 handler of the interruption tests last ran. */
 static double usr1_at_ms;
+/* usr1_timed_handler()'s runs, for a shooter thread to wait on. */
+static atomic_int usr1_runs;
 
 static void setup(void) {
   sigset_t none;
@@ -37,6 +39,7 @@ static void setup(void) {
   memset(&usr2, 0, sizeof usr2);
   memset(&alrm, 0, sizeof alrm);
   usr1_at_ms = 0.0;
+  atomic_store(&usr1_runs, 0);
   ck_assert_int_eq(sigport_init(0), 0);
 }
 
@@ -63,18 +66,28 @@ static sigport_sigset_t block_one(int signum) {
 
 static int usr1_timed_handler(int signum, const sigport_siginfo_t *info,
                               void *arg) {
+  int rc;
   usr1_at_ms = sp_now_ms();
-  return sp_count_handler(signum, info, arg);
+  rc = sp_count_handler(signum, info, arg);
+  atomic_fetch_add(&usr1_runs, 1);
+  return rc;
 }
 
 /* A thread that sleeps, then sends; then, optionally, sleeps and sends
    again. It blocks every signal first, so that a process-directed signal
-   goes to the main thread. */
+   goes to the main thread. With `events` set, on Linux, it waits for
+   events instead of sleeping: for the main thread to be asleep before the
+   first signal, and for usr1_timed_handler() to have run and the main
+   thread to be asleep again before the second, so that both find it in
+   the wait whatever the load. */
 enum { SEND_THREAD, SEND_PROCESS, SEND_QUEUE };
 struct shot {
   int how, signum, delay_ms, value;
   int how2, signum2, delay2_ms;
+  int events;
   pthread_t target;
+  long target_tid;
+  double sent2_at_ms; /* when the second signal went */
   int rc;
 };
 
@@ -93,13 +106,29 @@ static int send_one(struct shot *s, int how, int signum) {
   }
 }
 
+/* Waits for the main thread to sleep (Linux, with `events`), or sleeps. */
+static void shot_wait(const struct shot *s, int ms) {
+#if defined(__linux__)
+  if (s->events) {
+    sp_wait_until_asleep(s->target_tid);
+    return;
+  }
+#endif
+  sp_sleep_ms(ms);
+}
+
 static void *shooter(void *arg) {
   struct shot *s = arg;
   (void)sigport_thread_block(NULL);
-  sp_sleep_ms(s->delay_ms);
+  shot_wait(s, s->delay_ms);
   s->rc = send_one(s, s->how, s->signum);
   if (s->rc == 0 && s->signum2 != 0) {
-    sp_sleep_ms(s->delay2_ms);
+#if defined(__linux__)
+    if (s->events)
+      while (atomic_load(&usr1_runs) < 1) sched_yield();
+#endif
+    shot_wait(s, s->delay2_ms);
+    s->sent2_at_ms = sp_now_ms();
     s->rc = send_one(s, s->how2, s->signum2);
   }
   return NULL;
@@ -108,6 +137,7 @@ static void *shooter(void *arg) {
 static pthread_t start_shot(struct shot *s) {
   pthread_t t;
   s->target = pthread_self();
+  s->target_tid = sp_thread_id();
   ck_assert_int_eq(pthread_create(&t, NULL, shooter, s), 0);
   return t;
 }
@@ -438,7 +468,8 @@ END_TEST
 START_TEST(test_sigtimedwait_interrupted_goes_on) {
   sigport_sigset_t set = block_one(SIGUSR2);
   struct shot s = {.how = SEND_THREAD, .signum = SIGUSR1, .delay_ms = 100,
-                   .how2 = SEND_THREAD, .signum2 = SIGUSR1, .delay2_ms = 100};
+                   .how2 = SEND_THREAD, .signum2 = SIGUSR1, .delay2_ms = 100,
+                   .events = 1};
   sigport_siginfo_t info;
   double start, end;
   pthread_t t;
@@ -450,14 +481,16 @@ START_TEST(test_sigtimedwait_interrupted_goes_on) {
   end = sp_now_ms();
   join_shot(t, &s);
   ck_assert_msg(end - start >= 600.0, "returned after %.3f ms", end - start);
-  /* Both deliveries ran during the wait, long before its end. */
+  /* Both deliveries ran during the wait, which went on to its end. */
   if (sp_test_relaxed_counts())
     ck_assert_int_ge(usr1.calls, 1);
   else
     ck_assert_int_eq(usr1.calls, 2);
-  ck_assert_msg(usr1_at_ms > start && usr1_at_ms < end - 200.0,
-                "handler ran at %.3f ms of a %.3f ms wait",
-                usr1_at_ms - start, end - start);
+  ck_assert_msg(usr1_at_ms > start && usr1_at_ms < end &&
+                    s.sent2_at_ms < end,
+                "handler ran at %.3f ms (the second signal sent at %.3f ms) "
+                "of a %.3f ms wait",
+                usr1_at_ms - start, s.sent2_at_ms - start, end - start);
   /* The info is filled, zeroed, after a deadline that expired after an
      EINTR. */
   ck_assert_int_eq(info.signo, 0);
@@ -495,7 +528,8 @@ END_TEST
 START_TEST(test_sigwaitinfo_interrupted_goes_on) {
   sigport_sigset_t set = block_one(SIGUSR2);
   struct shot s = {.how = SEND_THREAD, .signum = SIGUSR1, .delay_ms = 50,
-                   .how2 = SEND_PROCESS, .signum2 = SIGUSR2, .delay2_ms = 150};
+                   .how2 = SEND_PROCESS, .signum2 = SIGUSR2, .delay2_ms = 150,
+                   .events = 1};
   sigport_siginfo_t info;
   double start, end;
   pthread_t t;
@@ -508,8 +542,12 @@ START_TEST(test_sigwaitinfo_interrupted_goes_on) {
   ck_assert_int_eq(usr1.calls, 1);
   ck_assert_int_eq(info.signo, SIGUSR2);
   ck_assert_int_eq(info.code, SI_USER);
-  ck_assert_msg(usr1_at_ms < end - 50.0, "handler at %.3f of %.3f ms",
-                usr1_at_ms - start, end - start);
+  /* The handler ran in the wait, before SIGUSR2 was sent, and the wait
+     went on to take SIGUSR2. */
+  ck_assert_msg(usr1_at_ms > start && usr1_at_ms <= s.sent2_at_ms &&
+                    s.sent2_at_ms <= end,
+                "handler at %.3f ms, SIGUSR2 sent at %.3f ms, of %.3f ms",
+                usr1_at_ms - start, s.sent2_at_ms - start, end - start);
 }
 END_TEST
 
