@@ -101,7 +101,7 @@ int sigport_init(unsigned flags) {
     if (rc != 0) {
       restore_all();
       atomic_store_explicit(&sp__state.live, 0, SP_SEQ_CST);
-      sp__state_wait_for_trips();
+      sp__state_wait_for_trips_unlocked();
       atomic_store_explicit(&sp__state.init_count, 0, SP_RELEASE);
       sp__backend_shutdown();
       return rc;
@@ -131,7 +131,7 @@ void sigport_shutdown(void) {
      the trip was given back); one that started before has been counted
      as running, and is waited for. */
   atomic_store_explicit(&sp__state.live, 0, SP_SEQ_CST);
-  sp__state_wait_for_trips();
+  sp__state_wait_for_trips_unlocked();
   /* What arrived and was never dispatched is raised again under the
      restored disposition, so that it is not swallowed. */
   for (s = 1; s < SIGPORT_NSIG; s++)
@@ -172,7 +172,7 @@ int sigport_set_wakeup_fd(sigport_socket_t fd, unsigned flags,
   previous = atomic_exchange_explicit(&sp__state.wakeup_fd, (intptr_t)fd,
                                       SP_SEQ_CST);
   /* A trip that read the old fd may still be writing to it. */
-  sp__state_wait_for_trips();
+  sp__state_wait_for_trips_unlocked();
   if (old != NULL) *old = (sigport_socket_t)previous;
   return 0;
 }

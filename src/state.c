@@ -31,11 +31,20 @@ void sp__state_reset_deliveries(void) {
 
 void sp__state_wait_for_trips(void) {
   unsigned spins = 0;
-  /* A read-modify-write, not a load: see state.h. */
-  while (atomic_fetch_add_explicit(&sp__state.trips_active, 0, SP_SEQ_CST) !=
-         0) {
+  unsigned old =
+      atomic_fetch_add_explicit(&sp__state.trip_phase, 1, SP_SEQ_CST) & 1u;
+  /* A read-modify-write, not a load: a trip that counts itself after it
+     reads the count's last value synchronises with it (see trip.h). */
+  while (atomic_fetch_add_explicit(&sp__state.trips_active[old], 0,
+                                   SP_SEQ_CST) != 0) {
     if (++spins % 64 == 0) sp__backend_yield();
   }
+}
+
+void sp__state_wait_for_trips_unlocked(void) {
+  sp__backend_lock();
+  sp__state_wait_for_trips();
+  sp__backend_unlock();
 }
 
 /* How many times sp__slot_read_again() looks at a slot before it gives

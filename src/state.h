@@ -147,7 +147,12 @@ extern sp_atomic_int sigport__pending_flag;
 struct sp_state {
   sp_atomic_ulong bits[SP_NWORDS]; /* which signals have deliveries */
   sp_atomic_int sleeping;          /* sigport_pause() is about to sleep */
-  sp_atomic_int trips_active;      /* trips running now, on any thread */
+  /* The trips running now, on any thread, counted by phase: a trip counts
+     itself in trips_active[trip_phase % 2] (trip.h). A wait flips the
+     phase and waits for the other counter only, so a storm of new trips
+     cannot hold it up. */
+  sp_atomic_int trips_active[2];
+  sp_atomic_uint trip_phase;
   sp_atomic_int live;              /* trips record: from sigport_init() until
                                       sigport_shutdown() has given the
                                       dispositions back */
@@ -190,12 +195,16 @@ static inline int sp__is_main_thread(void) {
              atomic_load_explicit(&sp__main_generation, SP_RELAXED);
 }
 
-/* Waits until no trip is running on any thread. It reads the count of
-   running trips with a read-modify-write, which the trip's own increment
-   then synchronises with: a trip that starts after the wait saw none
-   running sees every store made before the wait (a new watch list, a new
-   wakeup fd), even through a relaxed load. */
+/* Waits until every trip that may not see the caller's earlier stores
+   (a new watch list, `live` cleared, a new wakeup fd) has ended, on any
+   thread. It flips trip_phase and waits for the trips counted in the old
+   phase; a trip that counts itself in the new one read the flip, and with
+   it everything stored before. New trips do not hold it up. The caller
+   holds the backend lock (sp__backend_lock), which keeps the waits from
+   overlapping. */
 void sp__state_wait_for_trips(void);
+/* The same for a caller that does not hold the backend lock: takes it. */
+void sp__state_wait_for_trips_unlocked(void);
 
 /* The fields of a slot, read once; the caller checks `seq` around it. */
 static inline void sp__slot_take_fields(const struct sp_slot_rec *from,

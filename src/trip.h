@@ -62,17 +62,39 @@ static inline void sp__trip_record(struct sp_slot *slot,
    for the restored disposition), or -1 when shutdown did not give it back
    (a handler installed over the trip that chains to it: raising again
    would loop). */
+/* Counts the trip as running, in the counter of the current phase, and
+   returns that counter's index. A wait (sp__state_wait_for_trips) flips
+   the phase and then waits for the old counter. All seq_cst: either this
+   trip's look at the phase after its increment comes before the flip, so
+   the wait sees the increment and waits for it, or it reads the flip (or a
+   later one), which makes the waiter's earlier stores visible here. A
+   trip that finds the phase changed under it counts itself again. */
+static inline unsigned sp__trip_enter(void) {
+  for (;;) {
+    unsigned ph =
+        atomic_load_explicit(&sp__state.trip_phase, SP_SEQ_CST) & 1u;
+    atomic_fetch_add_explicit(&sp__state.trips_active[ph], 1, SP_SEQ_CST);
+    if (SP_LIKELY((atomic_load_explicit(&sp__state.trip_phase, SP_SEQ_CST) &
+                   1u) == ph))
+      return ph;
+    atomic_fetch_sub_explicit(&sp__state.trips_active[ph], 1, SP_SEQ_CST);
+  }
+}
+
+static inline void sp__trip_leave(unsigned ph) {
+  atomic_fetch_sub_explicit(&sp__state.trips_active[ph], 1, SP_SEQ_CST);
+}
+
 static inline int sp__trip(int signum, const struct sp_record *rec) {
   struct sp_sig *sig = &sp__state.sig[signum];
   intptr_t fd;
-
-  /* Counted as running, so that shutdown and set_wakeup_fd can wait for
-     it. seq_cst pairs with their store-then-check: either shutdown waits
-     for this trip, or this trip sees `live` cleared and records nothing. */
-  atomic_fetch_add_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+  /* Counted as running, so that shutdown, set_wakeup_fd and watch close
+     can wait for it; either they wait for this trip, or it sees what they
+     stored before waiting (`live` cleared: it records nothing). */
+  unsigned ph = sp__trip_enter();
   if (!atomic_load_explicit(&sp__state.live, SP_SEQ_CST)) {
     int again = atomic_load_explicit(&sig->raise_late, SP_RELAXED);
-    atomic_fetch_sub_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+    sp__trip_leave(ph);
     return again ? 1 : -1;
   }
 
@@ -82,10 +104,8 @@ static inline int sp__trip(int signum, const struct sp_record *rec) {
      is a plain load on x86 (and no fence, which ThreadSanitizer would not
      see), so that the list's contents come with it. The list and the
      watches it names stay until this trip has ended: close swaps the
-     pointer and then waits for the running trips, with a
-     read-modify-write of trips_active that the increment above
-     synchronises with, so a trip that started after that wait reads the
-     new pointer. */
+     pointer and then waits for the trips that may have read it (see
+     sp__trip_enter), so a trip it does not wait for reads the new one. */
   {
     const void *list = atomic_load_explicit(&sp__state.watches, SP_ACQUIRE);
     if (SP_UNLIKELY(list != NULL)) {
@@ -128,7 +148,7 @@ static inline int sp__trip(int signum, const struct sp_record *rec) {
     sp__backend_pause_wake();
 
 done:
-  atomic_fetch_sub_explicit(&sp__state.trips_active, 1, SP_SEQ_CST);
+  sp__trip_leave(ph);
   return 0;
 }
 

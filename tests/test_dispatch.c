@@ -6,6 +6,7 @@
  * thread.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "helpers.h"
 #if defined(SIGPORT_TEST_INTERNALS)
 #include "state.h"
+#include "trip.h"
 #endif
 
 static void setup(void) { ck_assert_int_eq(sigport_init(0), 0); }
@@ -120,6 +122,58 @@ START_TEST(test_held_slot_does_not_hold_dispatch) {
 END_TEST
 #endif
 
+#if defined(SIGPORT_TEST_INTERNALS)
+/* A wait for trips (here the one in sigport_watch_close()) waits for the
+   trips that may have read the old watch list, and not for those that
+   started after it: a storm of new trips on other threads cannot hold a
+   close up for ever. The trips are the trip's own accounting, entered and
+   left by hand, so that one of each kind is running for as long as the
+   test says. */
+struct closer {
+  sigport_watch_t *w;
+  int rc;
+  atomic_int done;
+};
+
+static void *close_watch(void *arg) {
+  struct closer *c = arg;
+  c->rc = sigport_watch_close(c->w);
+  atomic_store(&c->done, 1);
+  return NULL;
+}
+
+START_TEST(test_close_waits_only_for_older_trips) {
+  sigport_sigset_t set;
+  struct closer c;
+  pthread_t t;
+  unsigned phase, older, newer;
+  sigport_sigemptyset(&set);
+  sigport_sigaddset(&set, SIGUSR2);
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &c.w));
+  atomic_init(&c.done, 0);
+  c.rc = -1;
+  phase = atomic_load(&sp__state.trip_phase);
+  /* Running when close swaps the list out: it may be reading it. */
+  older = sp__trip_enter();
+  ck_assert_int_eq(pthread_create(&t, NULL, close_watch, &c), 0);
+  while (atomic_load(&sp__state.trip_phase) == phase) sched_yield();
+  /* Started after the swap: it reads the new list, which is empty. */
+  newer = sp__trip_enter();
+  ck_assert_uint_ne(newer, older);
+  ck_assert_ptr_null(atomic_load(&sp__state.watches));
+  /* The close still waits for the older trip. */
+  ck_assert_int_eq(atomic_load(&c.done), 0);
+  sp__trip_leave(older);
+  /* And ends while the newer one runs (a close that waited for it too
+     would never end here, and the test would time out). */
+  ck_assert_int_eq(pthread_join(t, NULL), 0);
+  ck_assert_int_eq(c.rc, 0);
+  ck_assert_int_eq(atomic_load(&c.done), 1);
+  sp__trip_leave(newer);
+}
+END_TEST
+#endif
+
 /* sigport_init() on a thread that then exits. The next thread is given
    the dead thread's descriptor (the C library reuses it), and with it the
    same pthread_t; it must not be taken for the main thread. */
@@ -188,6 +242,7 @@ Suite *sp_suite_dispatch(void) {
   tcase_add_test(tc, test_dispatch_leaves_no_stale_flag);
 #if defined(SIGPORT_TEST_INTERNALS)
   tcase_add_test(tc, test_held_slot_does_not_hold_dispatch);
+  sp_tcase_add_thread_test(tc, test_close_waits_only_for_older_trips);
 #endif
   suite_add_tcase(s, tc);
 

@@ -45,7 +45,8 @@ static void after_fork_child(void) {
        and no wakeup fd: the parent's socket is not the child's. */
     sp__state_reset_deliveries();
     /* The trips that ran on other threads at fork() are not in the child. */
-    atomic_store_explicit(&sp__state.trips_active, 0, SP_RELAXED);
+    atomic_store_explicit(&sp__state.trips_active[0], 0, SP_RELAXED);
+    atomic_store_explicit(&sp__state.trips_active[1], 0, SP_RELAXED);
     sp__set_main_thread();
     /* The child has no watches. */
     sp__watch_after_fork();
