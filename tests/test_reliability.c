@@ -40,15 +40,27 @@ static void nap_us(long us) {
 
 static pid_t thread_id(void) { return (pid_t)syscall(SYS_gettid); }
 
+/* Monotonic microseconds, in integers: this suite's clocks are read while
+   signals flood in, and under qemu-i386 7.2 a signal delivered in the
+   middle of x87 arithmetic corrupts it (a plain C program shows it:
+   clock_gettime() right, the double made from it now and then 1.8e308
+   or out of order; not with SSE arithmetic, not under other emulators).
+   A deadline read as 1.8e308 once failed a test with "no progress". */
+static long long now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* A heartbeat of the receiving thread, in monotonic milliseconds (the
    clock is the same in every process). A sender of queued signals pauses
    while it is older than 50 ms, so that a receiver that stopped taking
    them does not fill the user's RLIMIT_SIGPENDING, which every process of
    the user shares (Check's own timer_create() needs it). */
-static void beat(atomic_long *b) { atomic_store(b, (long)sp_now_ms()); }
+static void beat(atomic_long *b) { atomic_store(b, (long)(now_us() / 1000)); }
 
 static int receiver_stalled(atomic_long *b) {
-  return (long)sp_now_ms() - atomic_load(b) > 50;
+  return (long)(now_us() / 1000) - atomic_load(b) > 50;
 }
 
 /* Queues signum with `value` to one thread of this process, as
@@ -212,8 +224,8 @@ struct fork_expect {
    handler ran exactly once, for one delivery. Runs in a fork() child. */
 static int child_dispatched_once(const struct sp_counter *c, int calls_before,
                                  unsigned long total_before) {
-  double deadline = sp_now_ms() + 5000.0;
-  while (c->calls == calls_before && sp_now_ms() < deadline) {
+  long long deadline = now_us() + 5000000;
+  while (c->calls == calls_before && now_us() < deadline) {
     if (sigport_dispatch() != 0) return -1;
     if (c->calls == calls_before) nap_us(200);
   }
@@ -288,7 +300,7 @@ struct fork_job {
 static void fork_one(struct fork_job *j) {
   struct fork_expect e;
   sigset_t extra, saved;
-  double deadline;
+  long long deadline;
   int i;
   /* A mask of its own for each fork: the test's, and signals nobody
      sends. Set whole, since ThreadSanitizer can leave a handler's sa_mask
@@ -299,8 +311,8 @@ static void fork_one(struct fork_job *j) {
   pthread_sigmask(SIG_SETMASK, &extra, &saved);
   /* A delivery recorded and not dispatched: the child must not see it. */
   pthread_kill(pthread_self(), SIGUSR2);
-  deadline = sp_now_ms() + 2000.0;
-  while (!sigport_pending() && sp_now_ms() < deadline) nap_us(100);
+  deadline = now_us() + 2000000;
+  while (!sigport_pending() && now_us() < deadline) nap_us(100);
   j->pending_before = sigport_pending();
   for (i = 0; i < 3; i++) sigaction(fork_signal(i), NULL, &e.act[i]);
   pthread_sigmask(SIG_BLOCK, NULL, &e.mask);
@@ -330,7 +342,7 @@ struct storm {
 /* kill(SIGUSR1) to the process, in bursts; this thread takes none. */
 static void *usr1_sender(void *p) {
   struct storm *s = p;
-  double deadline;
+  long long deadline;
   s->block_rc = sigport_thread_block(NULL);
   while (!atomic_load(&s->stop)) {
     if (kill(getpid(), SIGUSR1) != 0) {
@@ -340,8 +352,8 @@ static void *usr1_sender(void *p) {
     if (++s->usr1_sent % 8 == 0) nap_us(100);
   }
   atomic_store(&s->usr1_done, 1);
-  deadline = sp_now_ms() + 30000.0;
-  while (!atomic_load(&s->go_final) && sp_now_ms() < deadline) nap_us(200);
+  deadline = now_us() + 30000000;
+  while (!atomic_load(&s->go_final) && now_us() < deadline) nap_us(200);
   s->final_rc = kill(getpid(), SIGUSR1) == 0 ? 0 : errno;
   if (s->final_rc == 0) s->usr1_sent++;
   return NULL;
@@ -376,14 +388,14 @@ static void *rt_sender(void *p) {
 
 /* Dispatches and naps until done() or the deadline. */
 static int dispatch_until(atomic_long *b, int (*done)(const void *),
-                          const void *arg, double ms) {
-  double deadline = sp_now_ms() + ms;
+                          const void *arg, long long ms) {
+  long long deadline = now_us() + ms * 1000;
   int rc;
   while (!done(arg)) {
     beat(b);
     rc = sigport_dispatch();
     if (rc != 0) return rc;
-    if (sp_now_ms() > deadline) return 0;
+    if (now_us() > deadline) return 0;
     nap_us(500);
   }
   return 0;
@@ -408,7 +420,7 @@ START_TEST(test_fork_during_storm) {
   int i, k, rc = 0, nforks, status = 0, done_forks = 0;
   int failed_at = -1, failed_helper = 0, failed_status = 0, timed_out = 0;
   int no_pending_at = -1, fork_errno = 0, usr1_before_final;
-  double deadline;
+  long long deadline;
 
   nforks = sp_test_relaxed_counts() ? FORKS_RELAXED : FORKS;
   memset(&f_usr1, 0, sizeof f_usr1);
@@ -455,12 +467,12 @@ START_TEST(test_fork_during_storm) {
     }
     if (!j.pending_before && no_pending_at < 0) no_pending_at = i;
     /* Reaped while this thread goes on dispatching. */
-    deadline = sp_now_ms() + 20000.0;
+    deadline = now_us() + 20000000;
     for (;;) {
       pid_t r = waitpid(j.pid, &status, WNOHANG);
       beat(&st.beat);
       if (r == j.pid) break;
-      if (sp_now_ms() > deadline) {
+      if (now_us() > deadline) {
         kill(j.pid, SIGKILL);
         while (waitpid(j.pid, &status, 0) < 0 && errno == EINTR) {
         }
@@ -483,7 +495,7 @@ START_TEST(test_fork_during_storm) {
   /* The end of the storm: every queued signal dispatched, then one last
      SIGUSR1 sent alone. */
   atomic_store(&st.stop, 1);
-  if (rc == 0) rc = dispatch_until(&st.beat, flag_set, &st.usr1_done, 30000.0);
+  if (rc == 0) rc = dispatch_until(&st.beat, flag_set, &st.usr1_done, 30000);
   ck_assert_int_eq(pthread_join(tr, NULL), 0);
   /* Queued signals merge in the relaxed configurations: a short wait. */
   if (rc == 0)
@@ -498,7 +510,7 @@ START_TEST(test_fork_during_storm) {
   atomic_store(&st.go_final, 1);
   if (rc == 0)
     rc =
-        dispatch_until(&st.beat, usr1_calls_above, &usr1_before_final, 20000.0);
+        dispatch_until(&st.beat, usr1_calls_above, &usr1_before_final, 20000);
   ck_assert_int_eq(pthread_join(tu, NULL), 0);
   if (rc == 0) rc = sigport_dispatch();
   SP_ASSERT_OK(sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL));
@@ -675,6 +687,8 @@ struct sender_shared {
   atomic_long sent; /* values 0 .. sent-1 were queued */
   atomic_long usr1_sent;
   atomic_int error;
+  atomic_long full;   /* sends refused with EAGAIN: the queue was full */
+  atomic_long paused; /* naps the sender took while the beat was old */
 };
 
 static struct sender_shared *shared_new(void) {
@@ -686,6 +700,8 @@ static struct sender_shared *shared_new(void) {
   atomic_init(&sh->sent, 0);
   atomic_init(&sh->usr1_sent, 0);
   atomic_init(&sh->error, 0);
+  atomic_init(&sh->full, 0);
+  atomic_init(&sh->paused, 0);
   return sh;
 }
 
@@ -699,6 +715,7 @@ static void send_until_stopped(struct sender_shared *sh, pid_t pid, pid_t tid) {
     int rc;
     if (receiver_stalled(&sh->beat)) {
       if (tid == 0 && getppid() != pid) return;
+      atomic_fetch_add(&sh->paused, 1);
       nap_us(1000);
       continue;
     }
@@ -715,6 +732,7 @@ static void send_until_stopped(struct sender_shared *sh, pid_t pid, pid_t tid) {
         atomic_store(&sh->error, errno);
         return;
       }
+      atomic_fetch_add(&sh->full, 1);
       nap_us(200);
       continue;
     }
@@ -789,23 +807,26 @@ static void cycles_free(void) {
 /* Waits until the sender has queued `more` values after now. */
 static void wait_sent(struct sender_shared *sh, long more, int k) {
   long from = atomic_load(&sh->sent);
-  double deadline = sp_now_ms() + 10000.0;
+  long long deadline = now_us() + 10000000;
   while (atomic_load(&sh->sent) < from + more) {
     beat(&sh->beat);
     ck_assert_msg(atomic_load(&sh->error) == 0, "the sender failed: %s",
                   strerror(atomic_load(&sh->error)));
-    ck_assert_msg(sp_now_ms() < deadline,
-                  "cycle %d: the sender made no progress in 10 s", k);
+    ck_assert_msg(now_us() < deadline,
+                  "cycle %d: the sender made no progress in 10 s: %ld sent, "
+                  "%ld sends refused with EAGAIN, %ld pauses for an old beat",
+                  k, atomic_load(&sh->sent), atomic_load(&sh->full),
+                  atomic_load(&sh->paused));
     nap_us(20);
   }
 }
 
 /* Waits until the raw handler has seen more than `n` values. */
 static void wait_raw(struct sender_shared *sh, long n, int k) {
-  double deadline = sp_now_ms() + 10000.0;
+  long long deadline = now_us() + 10000000;
   while (atomic_load(&raw_count) <= n) {
     beat(&sh->beat);
-    ck_assert_msg(sp_now_ms() < deadline,
+    ck_assert_msg(now_us() < deadline,
                   "cycle %d: no raw delivery in 10 s after shutdown", k);
     nap_us(20);
   }
@@ -825,7 +846,7 @@ static void run_cycles(struct sender_shared *sh, int n) {
     unsigned flags = k % 3 == 1   ? SIGPORT_INIT_DEFAULTS
                      : k % 3 == 2 ? SIGPORT_INIT_RESTART
                                   : 0;
-    double end;
+    long long end;
     int changed;
     beat(&sh->beat);
     atomic_store(&cur, k);
@@ -850,11 +871,11 @@ static void run_cycles(struct sender_shared *sh, int n) {
         ck_assert_int_eq(sigport_dispatch(), 0);
         break;
       case 3:
-        end = sp_now_ms() + 0.3;
+        end = now_us() + 300;
         do {
           rc = sigport_dispatch();
           ck_assert_int_eq(rc, 0);
-        } while (sp_now_ms() < end);
+        } while (now_us() < end);
         break;
       default:
         break;
@@ -1023,7 +1044,7 @@ START_TEST(test_shutdown_while_process_sends) {
   struct sigaction old_rt, old_usr1;
   pid_t parent = getpid(), child;
   int status, n = sp_test_relaxed_counts() ? CYCLES_RELAXED : CYCLES;
-  double deadline;
+  long long deadline;
   struct sender_shared *sh = cycles_begin(n, &old_rt, &old_usr1);
   child = fork();
   ck_assert_int_ge(child, 0);
@@ -1040,10 +1061,10 @@ START_TEST(test_shutdown_while_process_sends) {
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                 "the sending child ended with status 0x%x", status);
   /* Everything it queued reaches this thread, in order. */
-  deadline = sp_now_ms() + (sp_test_relaxed_counts() ? 100.0 : 10000.0);
+  deadline = now_us() + (sp_test_relaxed_counts() ? 100000 : 10000000);
   while (atomic_load(&raw_count) > 0 &&
          raw_vals[atomic_load(&raw_count) - 1] < atomic_load(&sh->sent) - 1 &&
-         sp_now_ms() < deadline)
+         now_us() < deadline)
     nap_us(1000);
   cycles_end(sh, n, &old_rt, &old_usr1);
 }
@@ -1107,7 +1128,7 @@ START_TEST(test_shutdown_inside_handler) {
   sigset_t mask;
   int last = !(_i & 1), result = (_i & 2) ? SIGPORT_EUSER - 7 : 0;
   int rc, v;
-  double deadline;
+  long long deadline;
   memset(&in, 0, sizeof in);
   in.result = result;
   atomic_store(&in_raw_usr2, 0);
@@ -1133,8 +1154,8 @@ START_TEST(test_shutdown_inside_handler) {
   for (v = 1; v <= 3; v++)
     ck_assert_int_eq(queue_to_thread(thread_id(), SIGRTMIN, v), 0);
   ck_assert_int_eq(pthread_kill(pthread_self(), SIGUSR1), 0);
-  deadline = sp_now_ms() + 2000.0;
-  while (!sigport_pending() && sp_now_ms() < deadline) nap_us(100);
+  deadline = now_us() + 2000000;
+  while (!sigport_pending() && now_us() < deadline) nap_us(100);
   ck_assert_int_ne(sigport_pending(), 0);
 
   rc = sigport_dispatch();
