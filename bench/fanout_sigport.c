@@ -2,18 +2,13 @@
  * fanout_sigport.c: sigport watches as the consumers of the fan-out
  * workload (fanout.h). No sigport_signal() handler: the signal is held by
  * the watches alone.
- *   one      N watches on the signal; the thread waits on their N fds
- *            with epoll on Linux, as libuv's loop does (poll() elsewhere),
- *            and takes once from each readable one (a take that leaves
+ *   one      N watches on the signal; the thread poll()s their N fds and
+ *            takes once from each readable one (a take that leaves
  *            something untaken leaves the fd readable, so once is enough).
  *   threads  a watch per thread; each thread poll()s its fd and takes.
  */
 #include <poll.h>
 #include <stdio.h>
-#if defined(__linux__)
-#include <sys/epoll.h>
-#include <unistd.h>
-#endif
 
 #include "fanout.h"
 #include "sigport.h"
@@ -21,9 +16,6 @@
 static sigport_watch_t *watches[FAN_MAX];
 static struct pollfd fds[FAN_MAX];
 static int nwatches;
-#if defined(__linux__)
-static int epfd = -1;
-#endif
 
 static int s_init(void) { return sigport_init(0); }
 
@@ -48,51 +40,22 @@ static int s_open_all(int signum, int n) {
     fds[i].events = POLLIN;
   }
   nwatches = n;
-#if defined(__linux__)
-  epfd = epoll_create1(EPOLL_CLOEXEC);
-  if (epfd < 0) {
-    perror("fanout: epoll_create1");
-    return -1;
-  }
-  for (i = 0; i < n; i++) {
-    struct epoll_event ev;
-    ev.events = EPOLLIN;
-    ev.data.u32 = (unsigned)i;
-    if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i].fd, &ev) != 0) {
-      perror("fanout: epoll_ctl");
-      return -1;
-    }
-  }
-#endif
   return 0;
 }
 
 static void s_turn(int timeout_ms) {
-  sigport_siginfo_t info;
-  int i, r;
-#if defined(__linux__)
-  struct epoll_event ev[FAN_MAX];
-  r = epoll_wait(epfd, ev, nwatches, timeout_ms);
-  for (i = 0; i < r; i++) {
-    int k = (int)ev[i].data.u32;
-    if (sigport_watch_take(watches[k], &info) > 0) fan_seen(k, info.count);
-  }
-#else
-  r = poll(fds, (nfds_t)nwatches, timeout_ms);
-  for (i = 0; i < nwatches && r > 0; i++) {
+  int i, r = poll(fds, (nfds_t)nwatches, timeout_ms);
+  if (r <= 0) return;
+  for (i = 0; i < nwatches; i++) {
+    sigport_siginfo_t info;
     if (!(fds[i].revents & POLLIN)) continue;
     if (sigport_watch_take(watches[i], &info) > 0) fan_seen(i, info.count);
   }
-#endif
 }
 
 static void s_close_all(void) {
   int i;
   for (i = 0; i < nwatches; i++) sigport_watch_close(watches[i]);
-#if defined(__linux__)
-  if (epfd >= 0) close(epfd);
-  epfd = -1;
-#endif
 }
 
 static void s_thread_main(int i, int signum) {

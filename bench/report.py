@@ -243,7 +243,7 @@ def watch_check_ir(path, ir_n):
 
 
 FAN_ARMS = [
-    ("sigport/one", "sigport: N watches, one thread waits on their N fds (epoll)"),
+    ("sigport/one", "sigport: N watches, one thread polls their N fds"),
     ("sigport/threads", "sigport: N threads, a watch each"),
     ("libuv/one", "libuv: N uv_signal_t on one loop"),
     ("libuv/threads", "libuv: N threads, a loop and a uv_signal_t each"),
