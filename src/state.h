@@ -254,13 +254,22 @@ static inline void sp__info_fill(sigport_siginfo_t *info, int signum,
   info->signo = signum;
   info->code = rec->code;
   info->errnum = rec->errnum;
-  info->status = SP_EXTRA_IS_STATUS(signum) ? (int)rec->extra : 0;
   info->pid = rec->pid;
   info->uid = rec->uid;
-  info->band = SP_EXTRA_IS_BAND(signum) ? (int64_t)rec->extra : 0;
   info->value = rec->value;
   info->value_int = sp__value_int(rec->value);
-  info->addr = SP_EXTRA_IS_ADDR(signum) ? (void *)rec->extra : NULL;
+  info->status = 0;
+  info->band = 0;
+  info->addr = NULL;
+  /* Most deliveries have no extra word: one test for them. */
+  if (rec->extra != 0) {
+    if (SP_EXTRA_IS_STATUS(signum))
+      info->status = (int)rec->extra;
+    else if (SP_EXTRA_IS_BAND(signum))
+      info->band = (int64_t)rec->extra;
+    else if (SP_EXTRA_IS_ADDR(signum))
+      info->addr = (void *)rec->extra;
+  }
   info->count = count;
   info->reserved32 = 0;
   info->reserved[0] = info->reserved[1] = info->reserved[2] = 0;

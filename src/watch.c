@@ -225,11 +225,13 @@ static int untaken(const struct sigport_watch *w) {
 
 int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
   static const char fn[] = "sigport_watch_take";
-  int rc = sp__check_ptr(w, fn, "w"), s, got = 0;
-  if (rc == 0 && info == NULL)
-    rc = sp__fail(SIGPORT_EVALUE,
-                  "%s: info must not be NULL (it carries the count)", fn);
-  if (rc != 0) return rc;
+  int s, got = 0;
+  if (SP_UNLIKELY(w == NULL || info == NULL)) {
+    int rc = sp__check_ptr(w, fn, "w");
+    if (rc != 0) return rc;
+    return sp__fail(SIGPORT_EVALUE,
+                    "%s: info must not be NULL (it carries the count)", fn);
+  }
   /* Drained first, then disarmed: a trip that rings after the exchange
      below leaves the fd readable, and one whose ring this drain ate has
      its count seen below (or rings again), so `armed` set always means

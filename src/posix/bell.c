@@ -41,9 +41,12 @@ void sp__backend_bell_ring(sigport_socket_t wr) {
   (void)n;
 }
 
+/* Not a cancellation point (the raw system call): a take cancelled
+   between this drain and its clearing of `armed` would leave the watch
+   armed with nothing to read, and its fd would never wake anyone again. */
 void sp__backend_bell_drain(sigport_socket_t rd) {
   uint64_t value;
-  ssize_t n = read(rd, &value, sizeof value);
+  ssize_t n = sp__posix_read(rd, &value, sizeof value);
   (void)n;
 }
 
@@ -78,10 +81,15 @@ void sp__backend_bell_ring(sigport_socket_t wr) {
   (void)n;
 }
 
+/* read() is a cancellation point here: cancellation is held off for the
+   drain, for the reason given for the eventfd's. */
 void sp__backend_bell_drain(sigport_socket_t rd) {
   char buf[64];
+  int old;
+  (void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
   while (read(rd, buf, sizeof buf) > 0) {
   }
+  (void)pthread_setcancelstate(old, NULL);
 }
 
 void sp__backend_bell_close(sigport_socket_t rd, sigport_socket_t wr) {

@@ -63,6 +63,8 @@ static inline int sp__posix_code_has_value(int code) {
    async-signal-safe. */
 /* write(): on Linux the raw system call, never a cancellation point. */
 ssize_t sp__posix_write(int fd, const void *buf, size_t n);
+/* read(): on Linux the raw system call, never a cancellation point. */
+ssize_t sp__posix_read(int fd, void *buf, size_t n);
 #if defined(MSG_NOSIGNAL)
 /* send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT): no SIGPIPE, never
    blocks; on Linux the raw system call. */
