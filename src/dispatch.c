@@ -68,7 +68,7 @@ static void report_wakeup_failures(void) {
    handlers, the primary one first, then the added ones in the order they
    were added, all with the same info: the first non-zero result, or 0
    when there was nothing to run. */
-static int run_one(int signum) {
+static inline int run_one(int signum) {
   struct sp_sig *sig = &sp__state.sig[signum];
   sigport_siginfo_t info;
   sigport_handler_fn fn;

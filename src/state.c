@@ -75,8 +75,9 @@ void sp__slot_info_again(const struct sp_slot *slot, int signum,
    current generation. A new thread starts with no token, whatever
    identity it reuses, so after the main thread exits no thread is the
    main thread. A fork() child's only thread keeps its storage and is given
-   a new generation. */
-sp_atomic_uint sp__main_generation;
+   a new generation. The generation is never 0, a thread's token before
+   anything marks it, so that one comparison tells. */
+sp_atomic_uint sp__main_generation = 1;
 SP_THREAD_LOCAL unsigned sp__main_token;
 
 void sp__set_main_thread(void) {

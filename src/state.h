@@ -85,6 +85,21 @@ struct sp_slot {
 #endif
 #define SP_EXTRA_IS_ADDR(signum)                                            \
   ((unsigned)(signum) < 32u && ((1u << (unsigned)(signum)) & SP_FAULT_BITS))
+/* Whether signum has an extra word at all, in one test: SIGCHLD and
+   SIGPOLL are below 32 too. */
+#if defined(SIGPORT_SIGCHLD) && defined(SIGPORT_SIGPOLL)
+#define SP_EXTRA_BITS                                                       \
+  (SP_FAULT_BITS | (1u << SIGPORT_SIGCHLD) | (1u << SIGPORT_SIGPOLL))
+#elif defined(SIGPORT_SIGCHLD)
+#define SP_EXTRA_BITS (SP_FAULT_BITS | (1u << SIGPORT_SIGCHLD))
+#else
+#define SP_EXTRA_BITS SP_FAULT_BITS
+#endif
+#define SP_EXTRA_ANY(signum)                                                \
+  ((unsigned)(signum) < 32u && ((1u << (unsigned)(signum)) & SP_EXTRA_BITS))
+_Static_assert(SIGPORT_SIGSEGV < 32 && SIGPORT_SIGFPE < 32 &&
+                   SIGPORT_SIGILL < 32,
+               "the fault signals are below 32");
 
 /* si_value.sival_int of a sigval whose sival_ptr was `value`: the two
    share their first bytes, as in union sigval, which is not the low bytes
@@ -190,9 +205,9 @@ void sp__set_main_thread(void);
 extern sp_atomic_uint sp__main_generation;
 extern SP_THREAD_LOCAL unsigned sp__main_token;
 static inline int sp__is_main_thread(void) {
-  return sp__main_token != 0 &&
-         sp__main_token ==
-             atomic_load_explicit(&sp__main_generation, SP_RELAXED);
+  /* The generation is never 0, which a thread's token is until marked. */
+  return sp__main_token ==
+         atomic_load_explicit(&sp__main_generation, SP_RELAXED);
 }
 
 /* Waits until every trip that may not see the caller's earlier stores

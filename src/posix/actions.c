@@ -116,7 +116,9 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
     rec.errnum = si->si_errno;
     rec.pid = (unsigned)si->si_pid;
     rec.uid = (unsigned)si->si_uid;
-    if (SP_EXTRA_IS_STATUS(signum))
+    if (!SP_EXTRA_ANY(signum))
+      rec.extra = 0;
+    else if (SP_EXTRA_IS_STATUS(signum))
       rec.extra = si->si_status;
 #if defined(SIGPOLL)
     else if (SP_EXTRA_IS_BAND(signum))
