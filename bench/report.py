@@ -329,11 +329,17 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
                                 f"({a.split('/')[1]}) saw every signal of "
                                 "the burst", f"{seen}",
                                 lo == hi == sent and not merged))
-                r = ratio(t, rt_)
-                if n == 8 and r is not None:
+                rcpu, rtime = ratio(c, rc), ratio(t, rt_)
+                if n == 8 and rcpu is not None:
                     targets.append((f"fan-out to 8 ({a.split('/')[1]}): "
-                                    "per consumer no slower than libuv per "
-                                    "handle", fmt_ratio(r), r <= 1.0))
+                                    "CPU per consumer no more than libuv's "
+                                    "per handle", fmt_ratio(rcpu),
+                                    rcpu <= 1.0))
+                if n == 8 and rtime is not None:
+                    targets.append((f"fan-out to 8 ({a.split('/')[1]}): "
+                                    "round trip per consumer no slower than "
+                                    "libuv's per handle", fmt_ratio(rtime),
+                                    rtime <= 1.0))
     rep.table(["consumers", "arm", "round trip / signal", "÷ N",
                "CPU / signal", "÷ N", "× libuv (time)", "× libuv (CPU)", "seen / sent, per consumer"],
               rows)
