@@ -186,6 +186,20 @@ def parse_functions(path, ir_n):
     return sorted(((v, fn, files[fn]) for fn, v in out.items()), reverse=True)
 
 
+def function_table(rep, funcs, outdir, least):
+    """A table of callgrind self costs, [(Ir, function, file)], for the
+    functions of at least `least` Ir, with files relative to the tree."""
+    root = os.path.dirname(os.path.abspath(outdir)) + os.sep
+    rows = []
+    for v, fn, file in funcs:
+        if v < least:
+            continue
+        if file.startswith(root):
+            file = file[len(root):]
+        rows.append([f"`{fn}`", file, fmt(v)])
+    rep.table(["function", "file", "Ir"], rows)
+
+
 IR_GROUPS = ["sigport's signal handler (the trip)",
              "sigport's dispatch", "the benchmark's loop and handler",
              "the C library"]
@@ -384,15 +398,7 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
                  "watch (self cost, callgrind `--inclusive=no`, divided by "
                  "8 × the round trips):")
         rep.line()
-        rows = []
-        for v, fn, file in funcs:
-            if v < 1:
-                continue
-            root = os.path.dirname(os.path.abspath(rep_outdir)) + os.sep
-            if file.startswith(root):
-                file = file[len(root):]
-            rows.append([f"`{fn}`", file, fmt(v)])
-        rep.table(["function", "file", "Ir"], rows)
+        function_table(rep, funcs, rep_outdir, 1)
         lines = sorted(((ir_, text.strip(), f) for f, ir_, text in
                         annotated_lines(fan_lines)
                         if f.endswith("src/watch.c")), reverse=True)[:4]
@@ -791,15 +797,7 @@ def main():
                  "run of table 6 (callgrind, `--inclusive=no`), the "
                  "benchmark's own loop included.")
         rep.line()
-        rows = []
-        for v, fn, file in funcs:
-            if v < 0.5:
-                continue
-            root = os.path.dirname(os.path.abspath(outdir)) + os.sep
-            if file.startswith(root):
-                file = file[len(root):]
-            rows.append([f"`{fn}`", file, fmt(v)])
-        rep.table(["function", "file", "Ir"], rows)
+        function_table(rep, funcs, outdir, 0.5)
         groups = defaultdict(float)
         for v, fn, file in funcs:
             groups[ir_group(file, fn)] += v
