@@ -884,6 +884,86 @@ SIGPORT_EXTERN int sigport_add_handler(int signum, sigport_handler_fn fn,
 SIGPORT_EXTERN int sigport_remove_handler(uint64_t id);
 
 /* --------------------------------------------------------------------- */
+/* Child processes, without stealing                                      */
+/* --------------------------------------------------------------------- */
+
+/* How a watched child ended, as its callback is told. */
+typedef struct sigport_child_status {
+  sigport_pid_t pid;
+  int exited; /* 1: exited normally, with `code` */
+  int code;   /* exit code: 0..255 on POSIX; the full exit code on Windows */
+  int signo;  /* the signal that ended it; 0 if none */
+  int core;   /* it dumped core */
+  int lost;   /* someone else reaped it (ECHILD): nothing else is known */
+} sigport_child_status_t;
+
+/* A child's callback: runs once, at dispatch, on the main thread. Its
+   result acts like a handler's: non-zero is returned by the dispatch that
+   ran it, and the children that ended after it are reported by the next
+   dispatch. */
+typedef int (*sigport_child_fn)(const sigport_child_status_t *st, void *arg);
+
+/* The pid of the watch that reaps every child no other watch names. */
+#define SIGPORT_CHILD_ANY ((sigport_pid_t)-1)
+
+/* Watches the child `pid`: when it ends, sigport reaps it and the next
+   dispatch calls fn(status, arg) once. No other code sees its status, and
+   sigport waits for no process it does not watch: other children stay for
+   their owners' waitpid().
+   - SIGPORT_CHILD_ANY reaps every child that no other watch names (init,
+     or a child subreaper): the one waitpid(-1) sigport makes. Its fn runs
+     once for each such child; a named child that it happens to reap is
+     reported to its own watch.
+   - A child that ended before it was watched is reported at the next
+     dispatch. One that someone else reaped after it was watched is
+     reported once, with `lost` = 1.
+   - How sigport learns of an end. POSIX: a SIGCHLD delivery; the first
+     watch installs sigport's raw handler for SIGCHLD (a handler set with
+     sigport_signal(SIGCHLD, ...) still runs), so SIGCHLD must reach the
+     process: not blocked in every thread, nor taken with sigwait. Linux
+     5.3 and later: one pidfd per watched child, in an epoll set, so that
+     a dispatch reaps exactly the children that ended
+     (waitid(P_PIDFD, ...)): its cost grows with the exits, not with the
+     children watched. Elsewhere, on an older kernel, or when the
+     environment variable SIGPORT_CHILD_FALLBACK is set to 1 at the first
+     sigport_init(): waitpid(pid, WNOHANG) for each watched child at each
+     SIGCHLD. Windows: the process handle, waited for by the thread pool
+     (RegisterWaitForSingleObject); GetExitCodeProcess gives `code`.
+   - The watch ends when fn has been called, or with
+     sigport_unwatch_child(). The last sigport_shutdown() drops every
+     watch without reaping. A fork() child has no child watches.
+   Any thread, once sigport_init() has been called.
+   Errors, with nothing changed: SIGPORT_EVALUE for fn NULL, a pid that is
+   not a process id (0, or negative other than SIGPORT_CHILD_ANY), a pid
+   (or SIGPORT_CHILD_ANY) watched already, or a call before sigport_init();
+   SIGPORT_EOS (ECHILD) for a pid that is not a child of this process;
+   SIGPORT_EOS when the system refused a descriptor or memory ran out;
+   SIGPORT_ENOTAVAIL for SIGPORT_CHILD_ANY on Windows, which has no
+   orphans to adopt. All platforms. */
+SIGPORT_EXTERN int sigport_watch_child(sigport_pid_t pid, sigport_child_fn fn,
+                                       void *arg);
+
+/* Stops watching pid (or SIGPORT_CHILD_ANY): sigport will not reap it,
+   and its callback will not run, so that its `arg` may be freed right
+   after. A child that sigport has reaped already but not yet reported is
+   dropped with its status. Unwatching SIGPORT_CHILD_ANY drops the
+   statuses of the children it reaped and did not report. Any thread.
+   Errors: SIGPORT_EVALUE for a pid that is not watched (an unknown pid,
+   or one whose callback ran) or a call before sigport_init(). All
+   platforms. */
+SIGPORT_EXTERN int sigport_unwatch_child(sigport_pid_t pid);
+
+/* An fd that becomes readable when a watched child has ended, for an
+   event loop: when it is, call sigport_dispatch(), which reaps, reports
+   and empties it. Linux: the epoll set of the pidfds (or, in the fallback,
+   of the SIGCHLD doorbell); other POSIX systems: the SIGCHLD doorbell;
+   Windows: a socket. The same fd until the last sigport_shutdown(), which
+   closes it; made by the first call (or the first watch). Do not read or
+   close it. SIGPORT_NO_SOCKET, with sigport_last_error() set, before
+   sigport_init() or when it cannot be made. All platforms. */
+SIGPORT_EXTERN sigport_socket_t sigport_child_fd(void);
+
+/* --------------------------------------------------------------------- */
 /* Event loops: set_wakeup_fd                                             */
 /* --------------------------------------------------------------------- */
 

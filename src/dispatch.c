@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "child.h"
 #include "internal.h"
 
 /* sigport_siginfo_t as 0.1 had it. reserved32 and value_int were carved
@@ -75,6 +76,11 @@ static inline int run_one(int signum) {
   int result = 0, added;
   unsigned long n = atomic_exchange_explicit(&sig->count, 0, SP_ACQ_REL);
   if (n == 0) return 0; /* a nested dispatch took it */
+#if defined(SIGPORT_SIGCHLD)
+  /* The child watches look at what ended, after the handlers. */
+  if (signum == SIGPORT_SIGCHLD)
+    atomic_store_explicit(&sp__state.child_due, 1, SP_RELAXED);
+#endif
   fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
   /* Only the main thread changes the added handlers. */
   added = sig->nhandlers > 0;
@@ -104,6 +110,11 @@ static inline int run_one(int signum) {
 static void settle_pending(void) {
   int w;
   atomic_exchange_explicit(&sigport__pending_flag, 0, SP_SEQ_CST);
+  /* The child watches' harvest counts as pending too (child.c). */
+  if (atomic_load_explicit(&sp__state.child_due, SP_SEQ_CST) != 0) {
+    atomic_store_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
+    return;
+  }
   for (w = 0; w < SP_NWORDS; w++) {
     if (atomic_load_explicit(&sp__state.bits[w], SP_SEQ_CST) != 0) {
       atomic_store_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
@@ -136,6 +147,11 @@ static int dispatch_all(void) {
       if (result != 0) break;
     }
   }
+  /* The child watches, after the handlers: what a SIGCHLD or a wait
+     callback made due. */
+  if (result == 0 &&
+      SP_UNLIKELY(atomic_load_explicit(&sp__state.child_due, SP_RELAXED)))
+    result = sp__child_dispatch();
   /* Signals this call stopped before need the flag; one that a trip set
      for a signal this call then took must not stay. */
   if (result != 0 ||

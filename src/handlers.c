@@ -10,18 +10,19 @@ static int is_special(sigport_handler_fn fn) {
          fn == SIGPORT_SIG_EXTERNAL;
 }
 
-/* Something besides the primary handler holds signum: a watch or an added
-   handler. Under the lock. */
+/* Something besides the primary handler holds signum: a watch, an added
+   handler or the child watches. Under the lock. */
 static int held(const struct sp_sig *sig) {
-  return sig->watchers > 0 || sig->nhandlers > 0;
+  return sig->watchers > 0 || sig->nhandlers > 0 || sig->children > 0;
 }
 
 /* Whether the trip counts signum's deliveries for dispatch. Under the
    lock. */
 static void update_dispatched(struct sp_sig *sig) {
   sigport_handler_fn fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
-  atomic_store_explicit(&sig->dispatched, !is_special(fn) || sig->nhandlers > 0,
-                        SP_RELAXED);
+  atomic_store_explicit(
+      &sig->dispatched,
+      !is_special(fn) || sig->nhandlers > 0 || sig->children > 0, SP_RELAXED);
 }
 
 /* What sigport_getsignal() reports for a signal whose primary handler is
@@ -153,6 +154,21 @@ int sp__hold(int signum) {
   if (rc != 0) return rc;
   atomic_store_explicit(&sig->ours, SP_DISP_TRIP, SP_RELAXED);
   return 0;
+}
+
+int sp__children_hold(int signum) {
+  struct sp_sig *sig = &sp__state.sig[signum];
+  int rc;
+  sig->children = 1;
+  rc = sp__hold(signum);
+  if (rc != 0) sig->children = 0;
+  update_dispatched(sig);
+  return rc;
+}
+
+void sp__children_release(int signum) {
+  sp__state.sig[signum].children = 0;
+  sp__release(signum);
 }
 
 void sp__release(int signum) {

@@ -29,6 +29,9 @@ enum sp_call {
   SP_CALL_FCNTL,
   SP_CALL_SIGACTION,
   SP_CALL_SOCKETPAIR,
+  SP_CALL_PIDFD_OPEN,
+  SP_CALL_EPOLL_CREATE,
+  SP_CALL_EPOLL_CTL,
   SP_CALL_COUNT
 };
 
@@ -108,6 +111,10 @@ int sp__set_handler(int signum, sigport_handler_fn fn, void *arg);
    action there is left alone. */
 int sp__hold(int signum);
 void sp__release(int signum);
+/* The same for the child watches (child.c), which hold SIGCHLD for
+   dispatch: hold also makes the trip count its deliveries for dispatch. */
+int sp__children_hold(int signum);
+void sp__children_release(int signum);
 
 /* The added handlers (chain.c), on the main thread. run calls those of
    signum in the order they were added, with the same info, and returns the

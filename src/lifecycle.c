@@ -6,6 +6,7 @@
 
 #include "backend.h"
 #include "internal.h"
+#include "child.h"
 #include "watch.h"
 
 #define SP_VERSION "0.1.0"
@@ -44,6 +45,7 @@ static int apply_defaults(void) {
 static void restore_all(void) {
   int s;
   sp__backend_lock();
+  sp__child_shutdown();
   sp__watch_detach_all();
   for (s = 1; s < SIGPORT_NSIG; s++) {
     struct sp_sig *sig = &sp__state.sig[s];
@@ -64,7 +66,7 @@ static void restore_all(void) {
     struct sp_sig *sig = &sp__state.sig[s];
     atomic_store_explicit(&sig->dispatched, 0, SP_RELAXED);
     atomic_store_explicit(&sig->chain_on, 0, SP_RELAXED);
-    sig->watchers = sig->nhandlers = sig->nchain = 0;
+    sig->watchers = sig->nhandlers = sig->nchain = sig->children = 0;
     sig->chain_reported = 0;
   }
   sp__backend_unlock();

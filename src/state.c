@@ -26,6 +26,7 @@ void sp__state_reset_deliveries(void) {
   atomic_store_explicit(&sp__state.wakeup_fd, (intptr_t)SIGPORT_NO_SOCKET,
                         SP_RELAXED);
   atomic_store_explicit(&sp__state.wakeup_flags, 0, SP_RELAXED);
+  atomic_store_explicit(&sp__state.child_due, 0, SP_RELAXED);
   atomic_store_explicit(&sigport__pending_flag, 0, SP_SEQ_CST);
 }
 

@@ -150,6 +150,9 @@ struct sp_sig {
   int watchers;
   int nhandlers;
   int nchain;
+  /* SIGCHLD only, under the lock: 1 while child watches (child.c) need
+     its deliveries dispatched. */
+  int children;
   /* Main thread: the change of disposition a chained handler made was
      reported (dispatch.c). */
   int chain_reported;
@@ -183,6 +186,9 @@ struct sp_state {
      close copy and swap; NULL when no watch is open, which is all a trip
      looks at then. */
   sp_atomic_ptr watches;
+  /* A child watch's end may have come (child.c): the next dispatch
+     harvests. */
+  sp_atomic_int child_due;
   struct sp_sig sig[SIGPORT_NSIG];
 };
 

@@ -85,9 +85,41 @@ static inline void sp__trip_leave(unsigned ph) {
   atomic_fetch_sub_explicit(&sp__state.trips_active[ph], 1, SP_SEQ_CST);
 }
 
+/* The end of a trip that counted a delivery for dispatch: raises the
+   pending flag and wakes whoever waits, the wakeup fd (with signum's
+   byte) and sigport_pause(). Async-signal-safe. Also called for a child's
+   end that no SIGCHLD told of (child.c), with SIGCHLD's number. */
+static inline void sp__trip_wake(int signum) {
+  intptr_t fd;
+  /* An exchange, not a store: with the load of `sleeping` below it is one
+     side of a Dekker pair with sigport_pause(), and a read-modify-write
+     orders the later load on every machine and emulator. A seq_cst store
+     does too in C11, but qemu-user's aarch64 on x86 emulates it as a
+     plain store followed by a plain load, which the host may reorder, and
+     a pause then slept through a delivery now and then (2 of 36 stress
+     runs under load). On x86 the compiler makes the same xchg for both. */
+  (void)atomic_exchange_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
+
+  fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
+  if (fd != (intptr_t)SIGPORT_NO_SOCKET) {
+    int full = 0;
+    int err = sp__backend_wakeup_write((sigport_socket_t)fd, signum, &full);
+    if (err != 0 &&
+        !(full && (atomic_load_explicit(&sp__state.wakeup_flags, SP_RELAXED) &
+                   SIGPORT_WAKEUP_NO_WARN))) {
+      atomic_store_explicit(&sp__state.wakeup_error, err, SP_RELAXED);
+      atomic_fetch_add_explicit(&sp__state.wakeup_failures, 1, SP_RELEASE);
+    }
+  }
+
+  /* pause() sets `sleeping` before its last look at `pending`; this load
+     comes after the store above, so one of the two sees the other. */
+  if (atomic_load_explicit(&sp__state.sleeping, SP_SEQ_CST))
+    sp__backend_pause_wake();
+}
+
 static inline int sp__trip(int signum, const struct sp_record *rec) {
   struct sp_sig *sig = &sp__state.sig[signum];
-  intptr_t fd;
   /* Counted as running, so that shutdown, set_wakeup_fd and watch close
      can wait for it; either they wait for this trip, or it sees what they
      stored before waiting (`live` cleared: it records nothing). */
@@ -121,31 +153,7 @@ static inline int sp__trip(int signum, const struct sp_record *rec) {
      bits, and must see the bit of every trip whose flag it cleared. */
   atomic_fetch_or_explicit(&sp__state.bits[SP_WORD_OF(signum)],
                            SP_BIT_OF(signum), SP_SEQ_CST);
-  /* An exchange, not a store: with the load of `sleeping` below it is one
-     side of a Dekker pair with sigport_pause(), and a read-modify-write
-     orders the later load on every machine and emulator. A seq_cst store
-     does too in C11, but qemu-user's aarch64 on x86 emulates it as a
-     plain store followed by a plain load, which the host may reorder, and
-     a pause then slept through a delivery now and then (2 of 36 stress
-     runs under load). On x86 the compiler makes the same xchg for both. */
-  (void)atomic_exchange_explicit(&sigport__pending_flag, 1, SP_SEQ_CST);
-
-  fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
-  if (fd != (intptr_t)SIGPORT_NO_SOCKET) {
-    int full = 0;
-    int err = sp__backend_wakeup_write((sigport_socket_t)fd, signum, &full);
-    if (err != 0 &&
-        !(full && (atomic_load_explicit(&sp__state.wakeup_flags, SP_RELAXED) &
-                   SIGPORT_WAKEUP_NO_WARN))) {
-      atomic_store_explicit(&sp__state.wakeup_error, err, SP_RELAXED);
-      atomic_fetch_add_explicit(&sp__state.wakeup_failures, 1, SP_RELEASE);
-    }
-  }
-
-  /* pause() sets `sleeping` before its last look at `pending`; this load
-     comes after the store above, so one of the two sees the other. */
-  if (atomic_load_explicit(&sp__state.sleeping, SP_SEQ_CST))
-    sp__backend_pause_wake();
+  sp__trip_wake(signum);
 
 done:
   sp__trip_leave(ph);

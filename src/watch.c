@@ -85,12 +85,50 @@ static void release_all(const struct sigport_watch *w) {
   }
 }
 
+/* Puts a new watch in the list and takes its signals: 0, or a failure
+   with everything as it was (the watch is the caller's to free). Under
+   the lock. */
+static int attach(struct sigport_watch *w, const char *fn) {
+  struct sp_watch_list *list, *old = current_list();
+  int rc = 0, s, empty;
+  list = copy_list(w, NULL, &empty);
+  if (list == NULL)
+    return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
+                       fn);
+  /* The watch is in the list before its trips are installed, so that it
+     counts the first delivery a new trip takes. */
+  atomic_store_explicit(&sp__state.watches, list, SP_SEQ_CST);
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    if (!sp__watch_has(w, s)) continue;
+    sp__state.sig[s].watchers++;
+    rc = sp__hold(s);
+    if (rc != 0) break;
+  }
+  if (rc != 0) {
+    /* Back to what was there: the signals taken so far are given up, and
+       the old list comes back. */
+    int t;
+    for (t = 1; t <= s; t++) {
+      if (!sp__watch_has(w, t)) continue;
+      sp__state.sig[t].watchers--;
+      sp__release(t);
+    }
+    atomic_store_explicit(&sp__state.watches, old, SP_SEQ_CST);
+    sp__state_wait_for_trips();
+    free(list);
+    return rc;
+  }
+  w->attached = 1;
+  sp__state_wait_for_trips();
+  free(old);
+  return 0;
+}
+
 int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
                        sigport_watch_t **out) {
   static const char fn[] = "sigport_watch_open";
   struct sigport_watch *w;
-  struct sp_watch_list *list, *old;
-  int rc, s, any = 0, empty;
+  int rc, s, any = 0;
   if (flags & ~(unsigned)SP_WATCH_FLAGS)
     return sp__fail(SIGPORT_EVALUE, "%s: unknown flags 0x%x", fn,
                     flags & ~(unsigned)SP_WATCH_FLAGS);
@@ -134,45 +172,13 @@ int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
     free_watch(w);
     return rc;
   }
-
   sp__backend_lock();
-  old = current_list();
-  list = copy_list(w, NULL, &empty);
-  if (list == NULL) {
-    sp__backend_unlock();
-    free_watch(w);
-    return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
-                       fn);
-  }
-  /* The watch is in the list before its trips are installed, so that it
-     counts the first delivery a new trip takes. */
-  atomic_store_explicit(&sp__state.watches, list, SP_SEQ_CST);
-  for (s = 1; s < SIGPORT_NSIG; s++) {
-    if (!sp__watch_has(w, s)) continue;
-    sp__state.sig[s].watchers++;
-    rc = sp__hold(s);
-    if (rc != 0) break;
-  }
+  rc = attach(w, fn);
+  sp__backend_unlock();
   if (rc != 0) {
-    /* Back to what was there: the signals taken so far are given up, and
-       the old list comes back. */
-    int t;
-    for (t = 1; t <= s; t++) {
-      if (!sp__watch_has(w, t)) continue;
-      sp__state.sig[t].watchers--;
-      sp__release(t);
-    }
-    atomic_store_explicit(&sp__state.watches, old, SP_SEQ_CST);
-    sp__state_wait_for_trips();
-    free(list);
-    sp__backend_unlock();
     free_watch(w);
     return rc;
   }
-  w->attached = 1;
-  sp__state_wait_for_trips();
-  free(old);
-  sp__backend_unlock();
   *out = w;
   return 0;
 }
@@ -256,29 +262,59 @@ int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
   return got;
 }
 
+/* Takes a watch out of the list and gives up its signals: 0, or
+   SIGPORT_EOS when memory ran out (then it stays). Under the lock. */
+static int detach(struct sigport_watch *w, const char *fn) {
+  int empty;
+  struct sp_watch_list *list;
+  if (!w->attached) return 0;
+  list = copy_list(NULL, w, &empty);
+  if (list == NULL && !empty)
+    return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
+                       fn);
+  /* Given up before the watch leaves the list: a delivery between the two
+     is still counted by it, and the trip is gone or stays for someone
+     else. */
+  release_all(w);
+  publish(list);
+  w->attached = 0;
+  return 0;
+}
+
 int sigport_watch_close(sigport_watch_t *w) {
   static const char fn[] = "sigport_watch_close";
   int rc = sp__check_ptr(w, fn, "w");
   if (rc != 0) return rc;
   sp__backend_lock();
-  if (w->attached) {
-    int empty;
-    struct sp_watch_list *list = copy_list(NULL, w, &empty);
-    if (list == NULL && !empty) {
-      sp__backend_unlock();
-      return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(),
-                         "%s: out of memory", fn);
-    }
-    /* Given up before the watch leaves the list: a delivery between the
-       two is still counted by it, and the trip is gone or stays for
-       someone else. */
-    release_all(w);
-    publish(list);
-    w->attached = 0;
-  }
+  rc = detach(w, fn);
   sp__backend_unlock();
+  if (rc != 0) return rc;
   free_watch(w);
   return 0;
+}
+
+int sp__watch_open_locked(int signum, sigport_watch_t **out, const char *fn) {
+  struct sigport_watch *w = sp__calloc(1, sizeof *w);
+  int rc;
+  if (w == NULL)
+    return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
+                       fn);
+  w->rd = w->wr = SIGPORT_NO_SOCKET;
+  w->bits[SP_WORD_OF(signum)] |= SP_BIT_OF(signum);
+  rc = sp__backend_bell_open(&w->rd, &w->wr, fn);
+  if (rc == 0) rc = attach(w, fn);
+  if (rc != 0) {
+    free_watch(w);
+    return rc;
+  }
+  *out = w;
+  return 0;
+}
+
+int sp__watch_close_locked(sigport_watch_t *w, const char *fn) {
+  int rc = detach(w, fn);
+  if (rc == 0) free_watch(w);
+  return rc;
 }
 
 void sp__watch_detach_all(void) {

@@ -52,6 +52,12 @@ static inline int sp__watch_has(const struct sigport_watch *w, int signum) {
   return (w->bits[SP_WORD_OF(signum)] & SP_BIT_OF(signum)) != 0;
 }
 
+/* A watch of signum alone, for sigport's own use (the SIGCHLD doorbell of
+   child.c), opened and closed with the lock held: what sigport_watch_open()
+   and sigport_watch_close() do, with their failures. */
+int sp__watch_open_locked(int signum, sigport_watch_t **out, const char *fn);
+int sp__watch_close_locked(sigport_watch_t *w, const char *fn);
+
 /* Drops every watch (the last sigport_shutdown(), under the lock): they
    stay valid for take and close, and get nothing more. */
 void sp__watch_detach_all(void);

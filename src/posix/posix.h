@@ -35,6 +35,12 @@ void sp__posix_wake_close(void);
 void sp__posix_to_sigset(const sigport_sigset_t *in, sigset_t *out);
 void sp__posix_from_sigset(const sigset_t *in, sigport_sigset_t *out);
 
+/* Reads SIGPORT_CHILD_FALLBACK, at the first sigport_init() (child.c). */
+void sp__posix_child_init(void);
+/* Whether the child watches use pidfds (1) or the waitpid fallback (0);
+   decided at the first watch. For the tests. */
+int sp__posix_child_pidfd(void);
+
 /* Sets the per-signal SA_RESTART choice from sigport_init()'s flags. */
 void sp__posix_actions_init(unsigned flags);
 

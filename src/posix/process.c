@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "posix.h"
+#include "../child.h"
 #include "../watch.h"
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -48,7 +49,8 @@ static void after_fork_child(void) {
     atomic_store_explicit(&sp__state.trips_active[0], 0, SP_RELAXED);
     atomic_store_explicit(&sp__state.trips_active[1], 0, SP_RELAXED);
     sp__set_main_thread();
-    /* The child has no watches. */
+    /* The child has no child watches, and no watches. */
+    sp__child_after_fork();
     sp__watch_after_fork();
     sp__posix_wake_close();
     /* A failure (no fd left) leaves no pipe: the child's next
@@ -72,6 +74,7 @@ int sp__backend_init(unsigned flags) {
   rc = sp__posix_wake_open("sigport_init");
   if (rc != 0) return rc;
   sp__posix_actions_init(flags);
+  sp__posix_child_init();
   return 0;
 }
 

@@ -28,6 +28,9 @@ static struct sp_syscall table[SP_CALL_COUNT] = {
     [SP_CALL_FCNTL] = {"fcntl", 0, 0, 0},
     [SP_CALL_SIGACTION] = {"sigaction", 0, 0, 0},
     [SP_CALL_SOCKETPAIR] = {"socketpair", 0, 0, 0},
+    [SP_CALL_PIDFD_OPEN] = {"pidfd_open", 0, 0, 0},
+    [SP_CALL_EPOLL_CREATE] = {"epoll_create1", 0, 0, 0},
+    [SP_CALL_EPOLL_CTL] = {"epoll_ctl", 0, 0, 0},
 };
 
 int sp__fault(enum sp_call which) {

@@ -1,0 +1,315 @@
+/*
+ * child.c (POSIX): how the child watches hear of an end and reap
+ * (child.h).
+ *
+ * - Linux 5.4 and later: a pidfd per watched child, in one epoll set (the
+ *   child fd). A dispatch after a SIGCHLD asks the set which pidfds are
+ *   readable and reaps exactly those with waitid(P_PIDFD, ...), so its
+ *   cost grows with the exits, not with the children watched. (pidfd_open
+ *   came in 5.3; waitid's P_PIDFD, which this needs, in 5.4. Both are
+ *   probed at the first watch.)
+ * - The fallback, elsewhere, on an older kernel, or when
+ *   SIGPORT_CHILD_FALLBACK=1 was in the environment at the first
+ *   sigport_init(): waitid(P_PID, pid, WNOHANG) for each watched child at
+ *   each SIGCHLD. The child fd is then a watch of SIGCHLD's doorbell (in
+ *   an epoll set of its own on Linux, so the fd is of one kind there).
+ * - SIGPORT_CHILD_ANY, in both: waitid(P_ALL, ..., WNOWAIT) names the
+ *   next child that ended; a watched one is reaped for its watch, another
+ *   for SIGPORT_CHILD_ANY.
+ *
+ * sigport holds SIGCHLD while it has child watches: its raw handler is
+ * installed and counts each delivery for dispatch, which harvests.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "posix.h"
+#include "../child.h"
+#include "../watch.h"
+
+#if defined(__linux__)
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#if !defined(P_PIDFD)
+#define P_PIDFD 3
+#endif
+#endif
+
+/* SIGPORT_CHILD_FALLBACK=1 at the first sigport_init(). */
+static int forced_fallback;
+/* Whether the pidfd path is in use: decided at start. */
+static int use_pidfd;
+/* The child fd: the epoll set (Linux), else the doorbell watch's fd. */
+static int child_fd = -1;
+/* The fallback's doorbell: a watch of SIGCHLD. */
+static sigport_watch_t *bell;
+
+void sp__posix_child_init(void) {
+  const char *v = getenv("SIGPORT_CHILD_FALLBACK");
+  forced_fallback = v != NULL && strcmp(v, "1") == 0;
+}
+
+#if defined(__linux__)
+static int sys_pidfd_open(sigport_pid_t pid) {
+#if defined(SYS_pidfd_open)
+  if (sp__posix_faulted(SP_CALL_PIDFD_OPEN)) return -1;
+  return (int)syscall(SYS_pidfd_open, (long)pid, 0L);
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+static int sys_epoll_create(void) {
+  return sp__posix_faulted(SP_CALL_EPOLL_CREATE) ? -1
+                                                 : epoll_create1(EPOLL_CLOEXEC);
+}
+
+static int sys_epoll_add(int fd, void *ptr) {
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  ev.data.ptr = ptr;
+  return sp__posix_faulted(SP_CALL_EPOLL_CTL)
+             ? -1
+             : epoll_ctl(child_fd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Whether this kernel has pidfd_open and waitid(P_PIDFD): a pidfd of this
+   process, which is no child of its own, must give ECHILD (an older
+   kernel: EINVAL). */
+static int pidfd_works(void) {
+  siginfo_t si;
+  int fd = sys_pidfd_open(getpid()), ok;
+  if (fd < 0) return 0;
+  memset(&si, 0, sizeof si);
+  ok = waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG) < 0 &&
+       errno == ECHILD;
+  close(fd);
+  return ok;
+}
+#endif
+
+int sp__backend_child_start(const char *fn) {
+  int rc;
+#if defined(__linux__)
+  use_pidfd = !forced_fallback && pidfd_works();
+  child_fd = sys_epoll_create();
+  if (child_fd < 0) return sp__fail_os(SIGPORT_EOS, errno, "%s: epoll_create1", fn);
+#else
+  use_pidfd = 0;
+#endif
+  rc = sp__children_hold(SIGPORT_SIGCHLD);
+  if (rc == 0 && !use_pidfd) {
+    rc = sp__watch_open_locked(SIGPORT_SIGCHLD, &bell, fn);
+    if (rc != 0) {
+      sp__children_release(SIGPORT_SIGCHLD);
+    } else {
+#if defined(__linux__)
+      if (sys_epoll_add((int)sigport_watch_fd(bell), &bell) != 0) {
+        rc = sp__fail_os(SIGPORT_EOS, errno, "%s: epoll_ctl", fn);
+        (void)sp__watch_close_locked(bell, fn);
+        bell = NULL;
+        sp__children_release(SIGPORT_SIGCHLD);
+      }
+#else
+      child_fd = (int)sigport_watch_fd(bell);
+#endif
+    }
+  }
+#if defined(__linux__)
+  if (rc != 0) {
+    close(child_fd);
+    child_fd = -1;
+  }
+#endif
+  return rc;
+}
+
+void sp__backend_child_stop(void) {
+  if (bell != NULL) {
+    /* Out of memory in close leaves the watch open; shutdown's detach of
+       every watch takes it then. */
+    (void)sp__watch_close_locked(bell, "sigport_shutdown");
+    bell = NULL;
+  }
+  sp__children_release(SIGPORT_SIGCHLD);
+#if defined(__linux__)
+  if (child_fd >= 0) close(child_fd);
+#endif
+  child_fd = -1;
+}
+
+sigport_socket_t sp__backend_child_fd(void) { return child_fd; }
+
+/* The status of a child that waitid() reported in *si. */
+static void status_of(const siginfo_t *si, sigport_child_status_t *st) {
+  memset(st, 0, sizeof *st);
+  st->pid = si->si_pid;
+  switch (si->si_code) {
+    case CLD_EXITED:
+      st->exited = 1;
+      st->code = si->si_status;
+      break;
+    case CLD_DUMPED:
+      st->core = 1;
+      st->signo = si->si_status;
+      break;
+    default: /* CLD_KILLED */
+      st->signo = si->si_status;
+      break;
+  }
+}
+
+/* waitid() without EINTR. */
+static int wait_id(idtype_t type, id_t id, siginfo_t *si, int options) {
+  int rc;
+  do {
+    memset(si, 0, sizeof *si);
+    rc = waitid(type, id, si, options);
+  } while (rc < 0 && errno == EINTR);
+  return rc;
+}
+
+int sp__backend_child_open(struct sp_child *c, const char *fn) {
+  siginfo_t si;
+  /* Whether it is a child, and whether it has ended: nothing is reaped. */
+  if (wait_id(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0) {
+    int err = errno;
+    if (err == ECHILD)
+      return sp__fail_os(SIGPORT_EOS, ECHILD,
+                         "%s: pid %lld is not a child of this process", fn,
+                         (long long)c->pid);
+    return sp__fail_os(SIGPORT_EOS, err, "%s: waitid(%lld)", fn,
+                       (long long)c->pid);
+  }
+#if defined(__linux__)
+  if (use_pidfd) {
+    int fd = sys_pidfd_open(c->pid);
+    if (fd < 0)
+      return sp__fail_os(SIGPORT_EOS, errno, "%s: pidfd_open(%lld)", fn,
+                         (long long)c->pid);
+    if (sys_epoll_add(fd, c) != 0) {
+      int err = errno;
+      close(fd);
+      return sp__fail_os(SIGPORT_EOS, err, "%s: epoll_ctl", fn);
+    }
+    c->handle = fd;
+  }
+#endif
+  /* Ended already: its SIGCHLD may have come before sigport held the
+     signal, so the next dispatch is told to look. */
+  if (si.si_pid == c->pid) sp__child_due();
+  return 0;
+}
+
+void sp__backend_child_close(struct sp_child *c) {
+#if defined(__linux__)
+  if (c->handle >= 0) {
+    /* Out of the set first: a fork() child may still hold a copy of the
+       pidfd, which would keep it in the set after close. */
+    (void)epoll_ctl(child_fd, EPOLL_CTL_DEL, (int)c->handle, NULL);
+    close((int)c->handle);
+  }
+#endif
+  c->handle = -1;
+}
+
+/* Reaps c if it ended: with `type` and `id` naming it. */
+static void reap(struct sp_child *c, idtype_t type, id_t id) {
+  siginfo_t si;
+  sigport_child_status_t st;
+  if (wait_id(type, id, &si, WEXITED | WNOHANG) < 0) {
+    if (errno != ECHILD) return;
+    /* Someone else reaped it. */
+    memset(&st, 0, sizeof st);
+    st.lost = 1;
+    sp__child_reaped(c, &st);
+    return;
+  }
+  if (si.si_pid == 0) return; /* still running */
+  status_of(&si, &st);
+  sp__child_reaped(c, &st);
+}
+
+#if defined(__linux__)
+static void harvest_pidfds(void) {
+  struct epoll_event ev[64];
+  int n, i, rounds = 0;
+  do {
+    n = epoll_wait(child_fd, ev, 64, 0);
+    for (i = 0; i < n; i++) {
+      struct sp_child *c = ev[i].data.ptr;
+      reap(c, (idtype_t)P_PIDFD, (id_t)c->handle);
+    }
+    /* A full batch may have more behind it; a pidfd that stays readable
+       without an end (none should) cannot keep this going. */
+  } while (n == 64 && ++rounds < 1024);
+}
+#endif
+
+/* The children that SIGPORT_CHILD_ANY reaps: every child that ended, each
+   to its own watch if it has one. */
+static void harvest_any(void) {
+  for (;;) {
+    siginfo_t si;
+    sigport_child_status_t st;
+    struct sp_child *c;
+    if (wait_id(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0) return;
+    if (si.si_pid == 0) return;
+    c = sp__child_find(si.si_pid);
+    if (c != NULL) {
+      reap(c, P_PID, (id_t)si.si_pid);
+      continue;
+    }
+    /* Memory for the report first: an unreported reap would lose it. */
+    if (sp__child_any_reserve() != 0) {
+      sp__child_due();
+      return;
+    }
+    if (wait_id(P_PID, (id_t)si.si_pid, &si, WEXITED | WNOHANG) < 0 ||
+        si.si_pid == 0)
+      continue;
+    status_of(&si, &st);
+    sp__child_any_reaped(&st);
+  }
+}
+
+void sp__backend_child_harvest(void) {
+  if (bell != NULL) {
+    /* Emptied first: a SIGCHLD from now on makes it readable again. */
+    sigport_siginfo_t info;
+    while (sigport_watch_take(bell, &info) != 0) {
+    }
+  }
+#if defined(__linux__)
+  if (use_pidfd) harvest_pidfds();
+#endif
+  if (!use_pidfd) {
+    struct sp_child *c, *next;
+    for (c = sp__child_first(); c != NULL; c = next) {
+      next = sp__child_next(c);
+      reap(c, P_PID, (id_t)c->pid);
+    }
+  }
+  if (sp__child_any_watched()) harvest_any();
+}
+
+void sp__backend_child_after_fork(void) {
+#if defined(__linux__)
+  struct sp_child *c;
+  for (c = sp__child_first(); c != NULL; c = sp__child_next(c))
+    if (c->handle >= 0) close((int)c->handle);
+  if (child_fd >= 0) close(child_fd);
+#endif
+  child_fd = -1;
+  /* The watch is the parent's: sp__watch_after_fork() closes its
+     doorbell. */
+  bell = NULL;
+  sp__children_release(SIGPORT_SIGCHLD);
+}
+
+int sp__posix_child_pidfd(void) { return use_pidfd; }
