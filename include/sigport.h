@@ -920,7 +920,10 @@ typedef int (*sigport_child_fn)(const sigport_child_status_t *st, void *arg);
    - How sigport learns of an end. POSIX: a SIGCHLD delivery; the first
      watch installs sigport's raw handler for SIGCHLD (a handler set with
      sigport_signal(SIGCHLD, ...) still runs), so SIGCHLD must reach the
-     process: not blocked in every thread, nor taken with sigwait. Linux
+     process: not blocked in every thread, nor taken with sigwait. The
+     raw handler stays on SIGCHLD from the first watch (or the first
+     sigport_child_fd()) until the last sigport_shutdown(); a first watch
+     that fails leaves SIGCHLD as it was. Linux
      5.3 and later: one pidfd per watched child, in an epoll set, so that
      a dispatch reaps exactly the children that ended
      (waitid(P_PIDFD, ...)): its cost grows with the exits, not with the

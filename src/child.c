@@ -166,12 +166,25 @@ static int check_pid(sigport_pid_t pid, const char *fn) {
   return 0;
 }
 
+/* Whether sigport_child_fd() has handed the fd out: then it stays until
+   the last shutdown. */
+static int fd_given;
+
 static int start(const char *fn) {
   int rc;
   if (started) return 0;
   rc = sp__backend_child_start(fn);
   if (rc == 0) started = 1;
   return rc;
+}
+
+/* After a failed first watch: nothing of it is left, SIGCHLD's
+   disposition included. */
+static void stop_if_unused(void) {
+  if (!started || fd_given || any.on || watched != NULL || ready_head != NULL)
+    return;
+  sp__backend_child_stop();
+  started = 0;
 }
 
 int sigport_watch_child(sigport_pid_t pid, sigport_child_fn fn, void *arg) {
@@ -220,10 +233,12 @@ int sigport_watch_child(sigport_pid_t pid, sigport_child_fn fn, void *arg) {
   }
   c = sp__calloc(1, sizeof *c);
   if (c == NULL || reserve() != 0) {
+    rc = sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
+                     name);
+    stop_if_unused();
     sp__backend_unlock();
     free(c);
-    return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
-                       name);
+    return rc;
   }
   c->pid = pid;
   c->fn = fn;
@@ -232,6 +247,7 @@ int sigport_watch_child(sigport_pid_t pid, sigport_child_fn fn, void *arg) {
   c->handle = c->wait = -1;
   rc = sp__backend_child_open(c, name);
   if (rc != 0) {
+    stop_if_unused();
     sp__backend_unlock();
     free(c);
     return rc;
@@ -323,7 +339,10 @@ sigport_socket_t sigport_child_fd(void) {
     return SIGPORT_NO_SOCKET;
   }
   sp__backend_lock();
-  if (start(name) == 0) fd = sp__backend_child_fd();
+  if (start(name) == 0) {
+    fd = sp__backend_child_fd();
+    fd_given = 1;
+  }
   sp__backend_unlock();
   return fd;
 }
@@ -377,6 +396,7 @@ void sp__child_shutdown(void) {
   any.arg = NULL;
   if (started) sp__backend_child_stop();
   started = 0;
+  fd_given = 0;
 }
 
 void sp__child_after_fork(void) {
@@ -391,4 +411,5 @@ void sp__child_after_fork(void) {
   any.fn = NULL;
   any.arg = NULL;
   started = 0;
+  fd_given = 0;
 }

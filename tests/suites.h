@@ -39,7 +39,8 @@
   X(dispatch)        \
   X(watch)           \
   X(chain)           \
-  X(faults)
+  X(faults)          \
+  X(child)
 #define SP_CHILDREN(C) C(process)
 #endif
 

@@ -163,6 +163,18 @@ static sigport_sigset_t kill_set, stop_set, reserved_set, zero_set;
 static sigport_watch_t *watch_out, *open_watch;
 static uint64_t id_out;
 CALL(watch_set_null, sigport_watch_open(NULL, 0, &watch_out))
+static int child_cb(const sigport_child_status_t *st, void *arg) {
+  (void)st;
+  (void)arg;
+  return 0;
+}
+CALL(child_fn_null, sigport_watch_child(getppid(), NULL, NULL))
+CALL(child_pid_0, sigport_watch_child(0, child_cb, NULL))
+CALL(child_pid_neg, sigport_watch_child(-3, child_cb, NULL))
+CALL(child_not_child, sigport_watch_child(getpid(), child_cb, NULL))
+CALL(unwatch_unknown, sigport_unwatch_child(getpid()))
+CALL(unwatch_pid_0, sigport_unwatch_child(0))
+CALL(unwatch_any, sigport_unwatch_child(SIGPORT_CHILD_ANY))
 CALL(watch_w_null, sigport_watch_open(&some_set, 0, NULL))
 CALL(watch_empty, sigport_watch_open(&empty_set, 0, &watch_out))
 CALL(watch_flags, sigport_watch_open(&some_set, 0x10, &watch_out))
@@ -262,6 +274,20 @@ static const struct bad_call table[] = {
     {"watch_open reserved", watch_reserved, SIGPORT_EOS, "reserved"},
     {"watch_open signal 0", watch_zero, SIGPORT_EVALUE,
      "signal number 0 out of range"},
+    {"watch_child fn NULL", child_fn_null, SIGPORT_EVALUE,
+     "fn must not be NULL"},
+    {"watch_child pid 0", child_pid_0, SIGPORT_EVALUE,
+     "pid 0 is not a process id"},
+    {"watch_child pid -3", child_pid_neg, SIGPORT_EVALUE,
+     "pid -3 is not a process id"},
+    {"watch_child not a child", child_not_child, SIGPORT_EOS,
+     "is not a child of this process"},
+    {"unwatch_child unknown", unwatch_unknown, SIGPORT_EVALUE,
+     "is not watched"},
+    {"unwatch_child pid 0", unwatch_pid_0, SIGPORT_EVALUE,
+     "pid 0 is not a process id"},
+    {"unwatch_child ANY", unwatch_any, SIGPORT_EVALUE,
+     "SIGPORT_CHILD_ANY is not watched"},
     {"watch_take w NULL", take_w_null, SIGPORT_EVALUE, "w must not be NULL"},
     {"watch_take info NULL", take_info_null, SIGPORT_EVALUE,
      "info must not be NULL"},

@@ -169,8 +169,10 @@ static int fail_each(struct op *op, enum sp_call which) {
 
 /* The calls an operation is tried with. */
 static const enum sp_call all_calls[] = {
-    SP_CALL_MALLOC, SP_CALL_CALLOC,    SP_CALL_EVENTFD,   SP_CALL_PIPE,
-    SP_CALL_FCNTL,  SP_CALL_SIGACTION, SP_CALL_SOCKETPAIR};
+    SP_CALL_MALLOC,     SP_CALL_CALLOC,       SP_CALL_EVENTFD,
+    SP_CALL_PIPE,       SP_CALL_FCNTL,        SP_CALL_SIGACTION,
+    SP_CALL_SOCKETPAIR, SP_CALL_PIDFD_OPEN,   SP_CALL_EPOLL_CREATE,
+    SP_CALL_EPOLL_CTL};
 #define N_CALLS (sizeof all_calls / sizeof all_calls[0])
 
 /* Fails every call of every kind; counts[k] gets how many of all_calls[k]
@@ -487,6 +489,74 @@ START_TEST(test_fork_child_without_wake_pipe) {
 }
 END_TEST
 
+/* The first child watch of a process, on the pidfd path and on the
+   fallback (SIGPORT_CHILD_FALLBACK, read by sigport_init()): the epoll
+   set, SIGCHLD's trip, the fallback's doorbell watch, the entry and its
+   index, the pidfd. Each undo starts sigport again, so that every try is
+   a first watch. */
+static pid_t watched_child;
+
+static int no_report(const sigport_child_status_t *st, void *arg) {
+  (void)st;
+  (void)arg;
+  ck_abort_msg("a child was reported");
+  return 0;
+}
+
+static int watch_child(struct op *op) {
+  (void)op;
+  return sigport_watch_child(watched_child, no_report, NULL);
+}
+
+static void unwatch_child_again(struct op *op) {
+  (void)op;
+  SP_ASSERT_OK(sigport_unwatch_child(watched_child));
+  sigport_shutdown();
+  SP_ASSERT_OK(sigport_init(0));
+}
+
+START_TEST(test_watch_child) {
+  struct op op;
+  int counts[N_CALLS], status, fallback = _i == 1;
+  int ready[2];
+  char c;
+  if (fallback)
+    setenv("SIGPORT_CHILD_FALLBACK", "1", 1);
+  else
+    unsetenv("SIGPORT_CHILD_FALLBACK");
+  sigport_shutdown();
+  SP_ASSERT_OK(sigport_init(0));
+  raw_set(SIGCHLD, SIG_DFL);
+  ck_assert_int_eq(pipe(ready), 0);
+  watched_child = fork();
+  ck_assert_int_ge(watched_child, 0);
+  if (watched_child == 0) {
+    close(ready[1]);
+    while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    _exit(0);
+  }
+  close(ready[0]);
+  memset(&op, 0, sizeof op);
+  op.name = fallback ? "sigport_watch_child (fallback)"
+                     : "sigport_watch_child (pidfd)";
+  op.make = watch_child;
+  op.undo = unwatch_child_again;
+  fail_all(&op, counts);
+  ck_assert_int_eq(count_of(counts, SP_CALL_SIGACTION), 2);
+  ck_assert_int_eq(count_of(counts, SP_CALL_EPOLL_CREATE), 1);
+  ck_assert_int_eq(count_of(counts, SP_CALL_EPOLL_CTL), 1);
+  ck_assert_int_eq(count_of(counts, SP_CALL_PIDFD_OPEN), fallback ? 0 : 1);
+  ck_assert_int_eq(count_of(counts, SP_CALL_EVENTFD), fallback ? 1 : 0);
+  ck_assert_int_eq(count_of(counts, SP_CALL_CALLOC), fallback ? 3 : 2);
+  ck_assert_int_eq(count_of(counts, SP_CALL_MALLOC), fallback ? 1 : 0);
+  close(ready[1]);
+  ck_assert_int_eq(waitpid(watched_child, &status, 0), watched_child);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  unsetenv("SIGPORT_CHILD_FALLBACK");
+}
+END_TEST
+
 static void setup_bare(void) {
   sp__fault_clear();
   raw_set(SIGUSR1, SIG_DFL);
@@ -504,6 +574,9 @@ Suite *sp_suite_faults(void) {
   tcase_add_test(tc, test_add_handler_chain);
   tcase_add_test(tc, test_failed_install_saves_nothing);
   sp_tcase_add_thread_test(tc, test_fork_child_without_wake_pipe);
+#if defined(__linux__)
+  tcase_add_loop_test(tc, test_watch_child, 0, 2);
+#endif
   suite_add_tcase(s, tc);
   tcase_add_checked_fixture(bare, setup_bare, teardown_bare);
   tcase_add_test(bare, test_init);

@@ -12,7 +12,9 @@
  *   SIGPORT_CHILD_FALLBACK=1 was in the environment at the first
  *   sigport_init(): waitid(P_PID, pid, WNOHANG) for each watched child at
  *   each SIGCHLD. The child fd is then a watch of SIGCHLD's doorbell (in
- *   an epoll set of its own on Linux, so the fd is of one kind there).
+ *   an epoll set of its own on Linux, so the fd is of one kind there). A
+ *   child for which pidfd_open() finds no descriptor left (EMFILE,
+ *   ENFILE) is looked at that way too, beside the pidfds of the others.
  * - SIGPORT_CHILD_ANY, in both: waitid(P_ALL, ..., WNOWAIT) names the
  *   next child that ended; a watched one is reaped for its watch, another
  *   for SIGPORT_CHILD_ANY.
@@ -45,6 +47,9 @@ static int use_pidfd;
 static int child_fd = -1;
 /* The fallback's doorbell: a watch of SIGCHLD. */
 static sigport_watch_t *bell;
+/* With pidfds: the watched children that have none (pidfd_open found no
+   descriptor left), looked at by pid as in the fallback. */
+static size_t without_pidfd;
 
 void sp__posix_child_init(void) {
   const char *v = getenv("SIGPORT_CHILD_FALLBACK");
@@ -82,14 +87,20 @@ static int sys_epoll_add(int fd, void *ptr) {
    process, which is no child of its own, must give ECHILD (an older
    kernel: EINVAL). */
 static int pidfd_works(void) {
+#if defined(SYS_pidfd_open)
   siginfo_t si;
-  int fd = sys_pidfd_open(getpid()), ok;
+  /* Not through the seam: a failure here is no error, only the
+     fallback. */
+  int fd = (int)syscall(SYS_pidfd_open, (long)getpid(), 0L), ok;
   if (fd < 0) return 0;
   memset(&si, 0, sizeof si);
   ok = waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG) < 0 &&
        errno == ECHILD;
   close(fd);
   return ok;
+#else
+  return 0;
+#endif
 }
 #endif
 
@@ -130,6 +141,7 @@ int sp__backend_child_start(const char *fn) {
 }
 
 void sp__backend_child_stop(void) {
+  without_pidfd = 0;
   if (bell != NULL) {
     /* Out of memory in close leaves the watch open; shutdown's detach of
        every watch takes it then. */
@@ -189,15 +201,20 @@ int sp__backend_child_open(struct sp_child *c, const char *fn) {
 #if defined(__linux__)
   if (use_pidfd) {
     int fd = sys_pidfd_open(c->pid);
-    if (fd < 0)
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+      /* Out of descriptors: this child is looked at by pid at each
+         SIGCHLD, as in the fallback, and the others keep their pidfds. */
+      without_pidfd++;
+    } else if (fd < 0) {
       return sp__fail_os(SIGPORT_EOS, errno, "%s: pidfd_open(%lld)", fn,
                          (long long)c->pid);
-    if (sys_epoll_add(fd, c) != 0) {
+    } else if (sys_epoll_add(fd, c) != 0) {
       int err = errno;
       close(fd);
       return sp__fail_os(SIGPORT_EOS, err, "%s: epoll_ctl", fn);
+    } else {
+      c->handle = fd;
     }
-    c->handle = fd;
   }
 #endif
   /* Ended already: its SIGCHLD may have come before sigport held the
@@ -208,6 +225,7 @@ int sp__backend_child_open(struct sp_child *c, const char *fn) {
 
 void sp__backend_child_close(struct sp_child *c) {
 #if defined(__linux__)
+  if (use_pidfd && c->handle < 0) without_pidfd--;
   if (c->handle >= 0) {
     /* Out of the set first: a fork() child may still hold a copy of the
        pidfd, which would keep it in the set after close. */
@@ -288,11 +306,11 @@ void sp__backend_child_harvest(void) {
 #if defined(__linux__)
   if (use_pidfd) harvest_pidfds();
 #endif
-  if (!use_pidfd) {
+  if (!use_pidfd || without_pidfd > 0) {
     struct sp_child *c, *next;
     for (c = sp__child_first(); c != NULL; c = next) {
       next = sp__child_next(c);
-      reap(c, P_PID, (id_t)c->pid);
+      if (c->handle < 0) reap(c, P_PID, (id_t)c->pid);
     }
   }
   if (sp__child_any_watched()) harvest_any();
@@ -306,6 +324,7 @@ void sp__backend_child_after_fork(void) {
   if (child_fd >= 0) close(child_fd);
 #endif
   child_fd = -1;
+  without_pidfd = 0;
   /* The watch is the parent's: sp__watch_after_fork() closes its
      doorbell. */
   bell = NULL;
