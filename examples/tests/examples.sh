@@ -199,6 +199,24 @@ example_two_loops() {
   note "a burst of $burst: both loops counted the same $a deliveries"
 }
 
+# Twenty children, at most eight alive at once, each reported once with
+# its own code; the child that another part of the program started is
+# left to it, and its waitpid() gets the status.
+example_reaper() {
+  local n=20 i pids
+  expect_status 0 "$exe" "$n"
+  for ((i = 1; i <= n; i++)); do
+    [ "$(grep -cE "^child [0-9]+: exit $i\$" "$work/out")" = 1 ] ||
+      fail "exit $i is not reported once: $(cat "$work/out")"
+  done
+  pids=$(sed -nE 's/^child ([0-9]+): .*/\1/p' "$work/out" | sort -u | wc -l)
+  [ "$pids" = "$n" ] || fail "$pids children reported, expected $n"
+  [ "$(tail -n 2 "$work/out")" = "$(printf 'reaped %d children\nthe other child: exit 42, reaped by its owner' "$n")" ] ||
+    fail "the end: $(tail -n 2 "$work/out")"
+  [ ! -s "$work/err" ] || fail "stderr: $(cat "$work/err")"
+  note "$n children reaped, each once; the other child's status went to its owner"
+}
+
 fn="example_$name"
 declare -F "$fn" >/dev/null || fail "no example '$name'"
 "$fn"
