@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -628,6 +629,39 @@ START_TEST(test_refused) {
 }
 END_TEST
 
+/* Another thread starts and watches children while the main thread
+   dispatches their ends. */
+#define FROM_THREAD 50
+static pid_t thread_pids[FROM_THREAD];
+
+static void *start_and_watch(void *arg) {
+  int i;
+  (void)arg;
+  for (i = 0; i < FROM_THREAD; i++) {
+    pid_t pid = fork();
+    if (pid == 0) _exit(i);
+    thread_pids[i] = pid;
+    if (pid < 0 || sigport_watch_child(pid, record, &thread_pids[i]) != 0)
+      return (void *)1;
+  }
+  return NULL;
+}
+
+START_TEST(test_watch_from_thread) {
+  pthread_t t;
+  void *rc;
+  int i;
+  ck_assert_int_eq(pthread_create(&t, NULL, start_and_watch, NULL), 0);
+  run_until(FROM_THREAD);
+  ck_assert_int_eq(pthread_join(t, &rc), 0);
+  ck_assert_ptr_null(rc);
+  for (i = 0; i < FROM_THREAD; i++) {
+    ck_assert_int_eq(reports_of(thread_pids[i]), 1);
+    ck_assert_int_eq(report_of(thread_pids[i])->code, i);
+  }
+}
+END_TEST
+
 /* Before sigport_init(), and after the last shutdown. */
 START_TEST(test_not_initialised) {
   pid_t pid = spawn_paused();
@@ -680,6 +714,7 @@ Suite *sp_suite_child(void) {
   tcase_add_test(tc, test_fork);
   tcase_add_test(tc, test_out_of_descriptors);
   tcase_add_test(tc, test_refused);
+  sp_tcase_add_thread_test(tc, test_watch_from_thread);
   suite_add_tcase(s, tc);
   tcase_add_checked_fixture(bare, reset_got, NULL);
   tcase_add_test(bare, test_not_initialised);
