@@ -15,7 +15,11 @@
  *   an epoll set of its own on Linux, so the fd is of one kind there). A
  *   child for which pidfd_open() finds no descriptor left (EMFILE,
  *   ENFILE) is looked at that way too, beside the pidfds of the others.
- * - SIGPORT_CHILD_ANY, in both: waitid(P_ALL, ..., WNOWAIT) names the
+ * - The BSDs and macOS: kqueue's EVFILT_PROC with NOTE_EXIT, one event per
+ *   watched child in one kqueue (the child fd), so that a dispatch reaps
+ *   exactly the children that ended, as with pidfds. (Written for those
+ *   systems; the builds that run the tests are Linux and Windows.)
+ * - SIGPORT_CHILD_ANY, in all: waitid(P_ALL, ..., WNOWAIT) names the
  *   next child that ended; a watched one is reaped for its watch, another
  *   for SIGPORT_CHILD_ANY.
  *
@@ -37,13 +41,21 @@
 #if !defined(P_PIDFD)
 #define P_PIDFD 3
 #endif
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
+    defined(__DragonFly__)
+/* (NetBSD's kevent udata was an integer until 10: the fallback there.) */
+#define SP_CHILD_KQUEUE 1
+#include <sys/event.h>
+#include <sys/time.h>
 #endif
 
 /* SIGPORT_CHILD_FALLBACK=1 at the first sigport_init(). */
 static int forced_fallback;
-/* Whether the pidfd path is in use: decided at start. */
+/* Whether each child has an event source of its own (a pidfd, a kqueue
+   event), rather than the fallback: decided at start. */
 static int use_pidfd;
-/* The child fd: the epoll set (Linux), else the doorbell watch's fd. */
+/* The child fd: the epoll set (Linux), the kqueue (BSD, macOS), else the
+   doorbell watch's fd. */
 static int child_fd = -1;
 /* The fallback's doorbell: a watch of SIGCHLD. */
 static sigport_watch_t *bell;
@@ -104,12 +116,34 @@ static int pidfd_works(void) {
 }
 #endif
 
+#if defined(SP_CHILD_KQUEUE)
+/* Adds (or deletes) c's NOTE_EXIT event: 0, or -1 with errno (ESRCH: it
+   has exited). */
+static int kq_change(struct sp_child *c, int flags) {
+  struct kevent kev;
+  int rc;
+  EV_SET(&kev, (uintptr_t)c->pid, EVFILT_PROC, flags, NOTE_EXIT, 0, c);
+  do {
+    rc = kevent(child_fd, &kev, 1, NULL, 0, NULL);
+  } while (rc < 0 && errno == EINTR);
+  return rc < 0 ? -1 : 0;
+}
+#endif
+
 int sp__backend_child_start(const char *fn) {
   int rc;
 #if defined(__linux__)
   use_pidfd = !forced_fallback && pidfd_works();
   child_fd = sys_epoll_create();
   if (child_fd < 0) return sp__fail_os(SIGPORT_EOS, errno, "%s: epoll_create1", fn);
+#elif defined(SP_CHILD_KQUEUE)
+  use_pidfd = !forced_fallback;
+  if (use_pidfd) {
+    /* Not inherited by a fork() child; close-on-exec for exec. */
+    child_fd = kqueue();
+    if (child_fd < 0) return sp__fail_os(SIGPORT_EOS, errno, "%s: kqueue", fn);
+    (void)fcntl(child_fd, F_SETFD, FD_CLOEXEC);
+  }
 #else
   use_pidfd = 0;
 #endif
@@ -136,6 +170,11 @@ int sp__backend_child_start(const char *fn) {
     close(child_fd);
     child_fd = -1;
   }
+#elif defined(SP_CHILD_KQUEUE)
+  if (rc != 0 && use_pidfd) {
+    close(child_fd);
+    child_fd = -1;
+  }
 #endif
   return rc;
 }
@@ -151,6 +190,8 @@ void sp__backend_child_stop(void) {
   sp__children_release(SIGPORT_SIGCHLD);
 #if defined(__linux__)
   if (child_fd >= 0) close(child_fd);
+#elif defined(SP_CHILD_KQUEUE)
+  if (use_pidfd && child_fd >= 0) close(child_fd);
 #endif
   child_fd = -1;
 }
@@ -216,6 +257,18 @@ int sp__backend_child_open(struct sp_child *c, const char *fn) {
       c->handle = fd;
     }
   }
+#elif defined(SP_CHILD_KQUEUE)
+  if (use_pidfd) {
+    if (kq_change(c, EV_ADD | EV_ONESHOT) == 0) {
+      c->handle = 1; /* an event, no descriptor */
+    } else if (errno == ESRCH) {
+      /* Exited already: reaped by pid at the next dispatch (due below). */
+      without_pidfd++;
+    } else {
+      return sp__fail_os(SIGPORT_EOS, errno, "%s: kevent(%lld)", fn,
+                         (long long)c->pid);
+    }
+  }
 #endif
   /* Ended already: its SIGCHLD may have come before sigport held the
      signal, so the next dispatch is told to look. */
@@ -232,6 +285,10 @@ void sp__backend_child_close(struct sp_child *c) {
     (void)epoll_ctl(child_fd, EPOLL_CTL_DEL, (int)c->handle, NULL);
     close((int)c->handle);
   }
+#elif defined(SP_CHILD_KQUEUE)
+  if (use_pidfd && c->handle < 0) without_pidfd--;
+  /* A one-shot event that fired is gone already (ENOENT). */
+  if (c->handle >= 0) (void)kq_change(c, EV_DELETE);
 #endif
   c->handle = -1;
 }
@@ -265,6 +322,19 @@ static void harvest_pidfds(void) {
     }
     /* A full batch may have more behind it; a pidfd that stays readable
        without an end (none should) cannot keep this going. */
+  } while (n == 64 && ++rounds < 1024);
+}
+#elif defined(SP_CHILD_KQUEUE)
+static void harvest_events(void) {
+  struct kevent ev[64];
+  struct timespec none = {0, 0};
+  int n, i, rounds = 0;
+  do {
+    n = kevent(child_fd, NULL, 0, ev, 64, &none);
+    for (i = 0; i < n; i++) {
+      struct sp_child *c = ev[i].udata;
+      reap(c, P_PID, (id_t)c->pid);
+    }
   } while (n == 64 && ++rounds < 1024);
 }
 #endif
@@ -305,6 +375,8 @@ void sp__backend_child_harvest(void) {
   }
 #if defined(__linux__)
   if (use_pidfd) harvest_pidfds();
+#elif defined(SP_CHILD_KQUEUE)
+  if (use_pidfd) harvest_events();
 #endif
   if (!use_pidfd || without_pidfd > 0) {
     struct sp_child *c, *next;
