@@ -65,6 +65,17 @@ static void report_wakeup_failures(void) {
   fflush(stderr);
 }
 
+/* A SIGCHLD was taken: the child watches look at what ended, after the
+   handlers (child.c). */
+static inline void sp__child_mark(int signum) {
+#if defined(SIGPORT_SIGCHLD)
+  if (signum == SIGPORT_SIGCHLD)
+    atomic_store_explicit(&sp__state.child_due, 1, SP_RELAXED);
+#else
+  (void)signum;
+#endif
+}
+
 /* Takes the deliveries of signum (its bit already cleared) and runs its
    handlers, the primary one first, then the added ones in the order they
    were added, all with the same info: the first non-zero result, or 0
@@ -76,11 +87,6 @@ static inline int run_one(int signum) {
   int result = 0, added;
   unsigned long n = atomic_exchange_explicit(&sig->count, 0, SP_ACQ_REL);
   if (n == 0) return 0; /* a nested dispatch took it */
-#if defined(SIGPORT_SIGCHLD)
-  /* The child watches look at what ended, after the handlers. */
-  if (signum == SIGPORT_SIGCHLD)
-    atomic_store_explicit(&sp__state.child_due, 1, SP_RELAXED);
-#endif
   fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
   /* Only the main thread changes the added handlers. */
   added = sig->nhandlers > 0;
@@ -88,8 +94,10 @@ static inline int run_one(int signum) {
      dispatch, with no added handler: the delivery is dropped. */
   if ((fn == SIGPORT_SIG_DFL || fn == SIGPORT_SIG_IGN ||
        fn == SIGPORT_SIG_EXTERNAL) &&
-      !added)
+      !added) {
+    sp__child_mark(signum);
     return 0;
+  }
   sp__slot_info(&sig->slot, signum, n, &info);
   if (fn != SIGPORT_SIG_DFL && fn != SIGPORT_SIG_IGN &&
       fn != SIGPORT_SIG_EXTERNAL)
@@ -99,6 +107,7 @@ static inline int run_one(int signum) {
     if (result == 0) result = r;
     sp__added_check_chain(signum);
   }
+  sp__child_mark(signum);
   return result;
 }
 

@@ -10,10 +10,20 @@ static int is_special(sigport_handler_fn fn) {
          fn == SIGPORT_SIG_EXTERNAL;
 }
 
+/* The child watches hold this signal (SIGCHLD). Under the lock. */
+static int children_hold(const struct sp_sig *sig) {
+#if defined(SIGPORT_SIGCHLD)
+  return sp__state.child_hold && sig == &sp__state.sig[SIGPORT_SIGCHLD];
+#else
+  (void)sig;
+  return 0;
+#endif
+}
+
 /* Something besides the primary handler holds signum: a watch, an added
    handler or the child watches. Under the lock. */
 static int held(const struct sp_sig *sig) {
-  return sig->watchers > 0 || sig->nhandlers > 0 || sig->children > 0;
+  return sig->watchers > 0 || sig->nhandlers > 0 || children_hold(sig);
 }
 
 /* Whether the trip counts signum's deliveries for dispatch. Under the
@@ -22,7 +32,7 @@ static void update_dispatched(struct sp_sig *sig) {
   sigport_handler_fn fn = atomic_load_explicit(&sig->fn, SP_RELAXED);
   atomic_store_explicit(
       &sig->dispatched,
-      !is_special(fn) || sig->nhandlers > 0 || sig->children > 0, SP_RELAXED);
+      !is_special(fn) || sig->nhandlers > 0 || children_hold(sig), SP_RELAXED);
 }
 
 /* What sigport_getsignal() reports for a signal whose primary handler is
@@ -159,15 +169,15 @@ int sp__hold(int signum) {
 int sp__children_hold(int signum) {
   struct sp_sig *sig = &sp__state.sig[signum];
   int rc;
-  sig->children = 1;
+  sp__state.child_hold = 1;
   rc = sp__hold(signum);
-  if (rc != 0) sig->children = 0;
+  if (rc != 0) sp__state.child_hold = 0;
   update_dispatched(sig);
   return rc;
 }
 
 void sp__children_release(int signum) {
-  sp__state.sig[signum].children = 0;
+  sp__state.child_hold = 0;
   sp__release(signum);
 }
 

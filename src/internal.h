@@ -111,8 +111,9 @@ int sp__set_handler(int signum, sigport_handler_fn fn, void *arg);
    action there is left alone. */
 int sp__hold(int signum);
 void sp__release(int signum);
-/* The same for the child watches (child.c), which hold SIGCHLD for
-   dispatch: hold also makes the trip count its deliveries for dispatch. */
+/* The same for the child watches (child.c), which hold SIGCHLD
+   (signum) for dispatch: hold also makes the trip count its deliveries
+   for dispatch. */
 int sp__children_hold(int signum);
 void sp__children_release(int signum);
 

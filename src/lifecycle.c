@@ -62,11 +62,12 @@ static void restore_all(void) {
     atomic_store_explicit(&sig->arg, NULL, SP_RELAXED);
   }
   sp__added_clear_all();
+  sp__state.child_hold = 0;
   for (s = 1; s < SIGPORT_NSIG; s++) {
     struct sp_sig *sig = &sp__state.sig[s];
     atomic_store_explicit(&sig->dispatched, 0, SP_RELAXED);
     atomic_store_explicit(&sig->chain_on, 0, SP_RELAXED);
-    sig->watchers = sig->nhandlers = sig->nchain = sig->children = 0;
+    sig->watchers = sig->nhandlers = sig->nchain = 0;
     sig->chain_reported = 0;
   }
   sp__backend_unlock();

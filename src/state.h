@@ -150,9 +150,6 @@ struct sp_sig {
   int watchers;
   int nhandlers;
   int nchain;
-  /* SIGCHLD only, under the lock: 1 while child watches (child.c) need
-     its deliveries dispatched. */
-  int children;
   /* Main thread: the change of disposition a chained handler made was
      reported (dispatch.c). */
   int chain_reported;
@@ -189,6 +186,10 @@ struct sp_state {
   /* A child watch's end may have come (child.c): the next dispatch
      harvests. */
   sp_atomic_int child_due;
+  /* Under the lock: 1 while the child watches hold SIGCHLD and need its
+     deliveries dispatched (kept here, not in struct sp_sig, which stays
+     128 bytes on LP64 so that indexing it is a shift). */
+  int child_hold;
   struct sp_sig sig[SIGPORT_NSIG];
 };
 
