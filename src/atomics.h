@@ -57,10 +57,13 @@ static inline int sp_lowest_bit(unsigned long word) {
 #define SP_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define SP_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* A function off the hot path: never inlined, laid out apart. */
+#define SP_COLD __attribute__((noinline, cold))
 #else
 #define SP_PRINTF(f, a)
 #define SP_LIKELY(x) (x)
 #define SP_UNLIKELY(x) (x)
+#define SP_COLD
 #endif
 
 #endif /* SIGPORT_ATOMICS_H */

@@ -4,6 +4,8 @@
  * queue-mode ring. The hot part is inline in trip.h. Signal context, with
  * trip.h's rules: lock-free atomics and async-signal-safe calls only.
  */
+#include <errno.h>
+
 #include "backend.h"
 #include "trip.h"
 #include "watch.h"
@@ -42,6 +44,7 @@ static int push(struct sigport_watch *w, int signum,
 void sp__trip_feed(const struct sp_watch_list *list, int signum,
                    const struct sp_record *rec) {
   size_t i;
+  int saved_errno = errno; /* the doorbells' writes */
   for (i = 0; i < list->n; i++) {
     struct sigport_watch *w = list->w[i];
     if (!sp__watch_has(w, signum)) continue;
@@ -57,4 +60,5 @@ void sp__trip_feed(const struct sp_watch_list *list, int signum,
     if (!atomic_exchange_explicit(&w->armed, 1, SP_ACQ_REL))
       sp__backend_bell_ring(w->wr);
   }
+  errno = saved_errno;
 }

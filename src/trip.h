@@ -3,8 +3,9 @@
  * records a delivery, counts it, flags it and wakes whoever waits, in that
  * order, and nothing else: no locks, no allocation, no stdio, no
  * thread-local storage, only lock-free atomics and async-signal-safe
- * calls. The backend's raw handler saved errno before calling it and
- * restores it after.
+ * calls. errno is saved and restored around each call that may change it
+ * (the writes to the wakeup fd, the doorbells and the pause pipe), where
+ * it is made: the path that makes no call does not touch it.
  *
  * It is inline, in each backend's raw handler: the handler's record of
  * the siginfo then goes straight into the slot, without a copy and a call.
@@ -16,6 +17,8 @@
  */
 #ifndef SIGPORT_TRIP_H
 #define SIGPORT_TRIP_H
+
+#include <errno.h>
 
 #include "backend.h"
 #include "state.h"
@@ -102,8 +105,9 @@ static inline void sp__trip_wake(int signum) {
 
   fd = atomic_load_explicit(&sp__state.wakeup_fd, SP_SEQ_CST);
   if (fd != (intptr_t)SIGPORT_NO_SOCKET) {
-    int full = 0;
+    int full = 0, saved_errno = errno;
     int err = sp__backend_wakeup_write((sigport_socket_t)fd, signum, &full);
+    errno = saved_errno;
     if (err != 0 &&
         !(full && (atomic_load_explicit(&sp__state.wakeup_flags, SP_RELAXED) &
                    SIGPORT_WAKEUP_NO_WARN))) {
@@ -114,8 +118,11 @@ static inline void sp__trip_wake(int signum) {
 
   /* pause() sets `sleeping` before its last look at `pending`; this load
      comes after the store above, so one of the two sees the other. */
-  if (atomic_load_explicit(&sp__state.sleeping, SP_SEQ_CST))
+  if (atomic_load_explicit(&sp__state.sleeping, SP_SEQ_CST)) {
+    int saved_errno = errno;
     sp__backend_pause_wake();
+    errno = saved_errno;
+  }
 }
 
 static inline int sp__trip(int signum, const struct sp_record *rec) {

@@ -251,6 +251,8 @@ static void chained_siginfo(int signum, siginfo_t *si, void *context) {
 static void chained_plain(int signum) {
   chained_plain_signo = signum;
   atomic_fetch_add(&chained_calls, 1);
+  /* A careless action: the interrupted code must not see it. */
+  errno = EIO;
 }
 
 /* Without the fixture: the raw handler is there before sigport_init(). */
@@ -300,7 +302,10 @@ START_TEST(test_chain_plain_handler) {
   raw_set_handler(SIGUSR2, chained_plain);
   SP_ASSERT_OK(sigport_add_handler(SIGUSR2, sp_count_handler, &c,
                                    SIGPORT_ADD_CHAIN, &id));
+  errno = EDOM;
   ck_assert_int_eq(raise(SIGUSR2), 0);
+  ck_assert_msg(errno == EDOM, "errno %d (%s) after the chained action",
+                errno, strerror(errno));
   SP_ASSERT_OK(sigport_dispatch());
   ck_assert_int_eq(atomic_load(&chained_calls), 1);
   ck_assert_int_eq(chained_plain_signo, SIGUSR2);

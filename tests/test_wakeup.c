@@ -209,6 +209,38 @@ START_TEST(test_full_buffer_no_warn) {
 }
 END_TEST
 
+/* The trip's failed writes (a full wakeup buffer, a closed fd) set errno
+   inside the signal handler; the interrupted code finds its own errno. */
+START_TEST(test_errno_kept_by_failed_writes) {
+  struct sp_counter c;
+  int pair[2], i, closed[2];
+  memset(&c, 0, sizeof c);
+  SP_ASSERT_OK(sigport_signal(SIGUSR1, sp_count_handler, &c, NULL));
+  SP_ASSERT_OK(sigport_socketpair(pair));
+  ck_assert_int_gt(fill(pair[1]), 0);
+  SP_ASSERT_OK(sigport_set_wakeup_fd(pair[1], SIGPORT_WAKEUP_NO_WARN, NULL));
+  for (i = 0; i < 3; i++) {
+    errno = EDOM;
+    ck_assert_int_eq(kill(getpid(), SIGUSR1), 0);
+    ck_assert_msg(errno == EDOM, "errno %d (%s) after a delivery", errno,
+                  strerror(errno));
+  }
+  /* A socket whose peer is closed: the send fails with EPIPE. */
+  SP_ASSERT_OK(sigport_socketpair(closed));
+  SP_ASSERT_OK(sigport_set_wakeup_fd(closed[1], SIGPORT_WAKEUP_NO_WARN, NULL));
+  close(closed[0]);
+  errno = ERANGE;
+  ck_assert_int_eq(kill(getpid(), SIGUSR1), 0);
+  ck_assert_int_eq(errno, ERANGE);
+  SP_ASSERT_OK(sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL));
+  close(closed[1]);
+  close(pair[0]);
+  close(pair[1]);
+  ck_assert_int_eq(sigport_dispatch(), 0);
+  ck_assert_uint_eq(c.total, 4);
+}
+END_TEST
+
 /* A closed wakeup fd is reported even with NO_WARN: only a full buffer is
    quiet. */
 static void send_to_closed(void *arg) {
@@ -507,6 +539,7 @@ Suite *sp_suite_wakeup(void) {
   sp_tcase_add_thread_test(tc, test_byte_comes_after_record);
   tcase_add_test(tc, test_full_buffer_loses_nothing_and_warns);
   tcase_add_test(tc, test_full_buffer_no_warn);
+  tcase_add_test(tc, test_errno_kept_by_failed_writes);
   tcase_add_test(tc, test_closed_fd_reported);
   tcase_add_test(tc, test_broken_socket_no_sigpipe);
   tcase_add_test(tc, test_broken_pipe_no_sigpipe);

@@ -47,21 +47,25 @@ static void set_chain(int signum, const struct sigaction *sa) {
 
 /* Calls the saved action of signum if an added handler asked for it and
    there is a function to call: 1 if it was called. */
-static int chain(int signum, siginfo_t *si, void *context) {
-  int kind;
-  if (!atomic_load_explicit(&sp__state.sig[signum].chain_on, SP_ACQUIRE))
-    return 0;
+static SP_COLD int chain_call(int signum, siginfo_t *si, void *context) {
+  int kind, saved_errno;
   kind = atomic_load_explicit(&chain_kind[signum], SP_ACQUIRE);
+  /* The chained action may change errno. */
+  saved_errno = errno;
   if (kind == SP_CHAIN_SIGINFO) {
     atomic_load_explicit(&chain_sigaction[signum], SP_RELAXED)(signum, si,
                                                                context);
-    return 1;
-  }
-  if (kind == SP_CHAIN_HANDLER) {
+  } else if (kind == SP_CHAIN_HANDLER) {
     atomic_load_explicit(&chain_handler[signum], SP_RELAXED)(signum);
-    return 1;
   }
-  return 0;
+  errno = saved_errno;
+  return kind == SP_CHAIN_SIGINFO || kind == SP_CHAIN_HANDLER;
+}
+
+static inline int chain(int signum, siginfo_t *si, void *context) {
+  if (!atomic_load_explicit(&sp__state.sig[signum].chain_on, SP_ACQUIRE))
+    return 0;
+  return chain_call(signum, si, context);
 }
 
 int sp__posix_code_is_user(int code) {
@@ -87,8 +91,10 @@ static int is_fault_signal(int signum) {
          signum == SIGILL;
 }
 
+/* errno comes out as it went in: saved around each call that may change
+   it, here, in chain() and in the trip, and not touched on the path that
+   makes no call. */
 void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
-  int saved_errno = errno;
   struct sp_record rec;
   int rc;
   if (is_fault_signal(signum) && si != NULL &&
@@ -99,10 +105,9 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
        with the default action back, the instruction runs once more and
        ends the process as it would have without sigport. */
     struct sigaction dfl;
-    if (chain(signum, si, context)) {
-      errno = saved_errno;
-      return;
-    }
+    int saved_errno;
+    if (chain(signum, si, context)) return;
+    saved_errno = errno;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigemptyset(&dfl.sa_mask);
@@ -143,11 +148,13 @@ void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
      kernel chose this handler. Raised again, it goes to the restored
      disposition once this handler returns. */
   rc = sp__trip(signum, &rec);
-  if (rc > 0)
+  if (rc > 0) {
+    int saved_errno = errno;
     raise(signum);
-  else if (rc == 0)
+    errno = saved_errno;
+  } else if (rc == 0) {
     (void)chain(signum, si, context);
-  errno = saved_errno;
+  }
 }
 
 int sp__posix_saved(int signum, struct sigaction *out) {
