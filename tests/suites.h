@@ -17,8 +17,9 @@
   X(errors)          \
   X(names)           \
   X(sigset)          \
-  X(win32)
-#define SP_CHILDREN(C) C(win32)
+  X(win32)           \
+  X(winchild)
+#define SP_CHILDREN(C) C(win32) C(winchild)
 #else
 #define SP_SUITES(X) \
   X(errors)          \
