@@ -932,6 +932,11 @@ typedef int (*sigport_child_fn)(const sigport_child_status_t *st, void *arg);
      sigport_init(): waitpid(pid, WNOHANG) for each watched child at each
      SIGCHLD. Windows: the process handle, waited for by the thread pool
      (RegisterWaitForSingleObject); GetExitCodeProcess gives `code`.
+     There `exited` is always 1 and `code` holds the exit code's 32 bits
+     (STATUS_CONTROL_C_EXIT, 0xC000013A, is negative as an int); `signo`
+     is 0. A child that has ended is found only while a handle to it is
+     open (CreateProcess's hProcess, for one): once the last is closed,
+     its pid names no child.
    - The watch ends when fn has been called, or with
      sigport_unwatch_child(). The last sigport_shutdown() drops every
      watch without reaping. A fork() child has no child watches.
@@ -939,7 +944,9 @@ typedef int (*sigport_child_fn)(const sigport_child_status_t *st, void *arg);
    Errors, with nothing changed: SIGPORT_EVALUE for fn NULL, a pid that is
    not a process id (0, or negative other than SIGPORT_CHILD_ANY), a pid
    (or SIGPORT_CHILD_ANY) watched already, or a call before sigport_init();
-   SIGPORT_EOS (ECHILD) for a pid that is not a child of this process;
+   SIGPORT_EOS (ECHILD; on Windows ERROR_WAIT_NO_CHILDREN) for a pid that
+   is not a child of this process (on Windows a child is a process whose
+   parent pid is this process's and that was created after it);
    SIGPORT_EOS when the system refused a descriptor or memory ran out;
    SIGPORT_ENOTAVAIL for SIGPORT_CHILD_ANY on Windows, which has no
    orphans to adopt. All platforms. */
@@ -956,9 +963,11 @@ SIGPORT_EXTERN int sigport_watch_child(sigport_pid_t pid, sigport_child_fn fn,
    platforms. */
 SIGPORT_EXTERN int sigport_unwatch_child(sigport_pid_t pid);
 
-/* An fd that becomes readable when a watched child has ended, for an
-   event loop: when it is, call sigport_dispatch(), which reaps, reports
-   and empties it. Linux: the epoll set of the pidfds (or, in the fallback,
+/* An fd that becomes readable when a watched child has ended (or when
+   reports are left for the next dispatch), for an event loop: when it is,
+   call sigport_dispatch(), which reaps, reports and empties it. A POSIX
+   wakeup fd (sigport_set_wakeup_fd()) gets SIGCHLD's byte too; a Windows
+   one, which carries signal numbers only, does not. Linux: the epoll set of the pidfds (or, in the fallback,
    of the SIGCHLD doorbell); other POSIX systems: the SIGCHLD doorbell;
    Windows: a socket. The same fd until the last sigport_shutdown(), which
    closes it; made by the first call (or the first watch). Do not read or

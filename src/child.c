@@ -147,6 +147,8 @@ void sp__child_due(void) {
   if (atomic_load_explicit(&sp__state.sleeping, SP_SEQ_CST))
     sp__backend_pause_wake();
 #endif
+  /* Last: a loop woken by the fd finds the harvest due. */
+  sp__backend_child_kick();
 }
 
 /* The pid as a number for a message. */

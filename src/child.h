@@ -77,6 +77,9 @@ void sp__child_any_reaped(const sigport_child_status_t *st);
    sp__child_reaped() for each, and, if SIGPORT_CHILD_ANY is watched, the
    other children that ended (sp__child_any_reaped()).
    fd: sigport_child_fd(), made by start.
+   kick: makes the child fd readable (sp__child_due() calls it, after the
+   due flag is set); the next harvest empties it. Async-signal-safe, and
+   called from any thread, without the lock: between start and stop only.
    after_fork: in a fork() child, with signals blocked and the lock held:
    closes the child's copies of the handles, async-signal-safe. */
 int sp__backend_child_start(const char *fn);
@@ -85,12 +88,15 @@ int sp__backend_child_open(struct sp_child *c, const char *fn);
 void sp__backend_child_close(struct sp_child *c);
 void sp__backend_child_harvest(void);
 sigport_socket_t sp__backend_child_fd(void);
+void sp__backend_child_kick(void);
 void sp__backend_child_after_fork(void);
 
 /* Makes the next dispatch harvest: sets the due flag and the pending
-   flag and wakes whoever waits (the wakeup fd, sigport_pause()).
-   Async-signal-safe: a Windows wait callback calls it from a pool
-   thread. */
+   flag, and wakes whoever waits: the child fd (sp__backend_child_kick()),
+   sigport_pause(), and on POSIX the wakeup fd, with SIGCHLD's byte (a
+   Windows wakeup fd carries signal numbers only, and a child's end is
+   none). Async-signal-safe: a Windows wait callback calls it from a pool
+   thread. Only between the backend's start and stop. */
 void sp__child_due(void);
 
 /* Dispatch's part (dispatch.c), on the main thread when the due flag is

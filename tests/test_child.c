@@ -339,6 +339,12 @@ START_TEST(test_already_ended) {
   /* The first watch of all. */
   SP_ASSERT_OK(sigport_watch_child(first, record, NULL));
   ck_assert_int_eq(sigport_pending(), 1);
+  {
+    struct pollfd p;
+    p.fd = (int)sigport_child_fd();
+    p.events = POLLIN;
+    ck_assert_int_eq(poll(&p, 1, 0), 1);
+  }
   ck_assert_int_eq(sigport_dispatch(), 0);
   ck_assert_int_eq(got.n, 1);
   ck_assert_int_eq(report_of(first)->code, 8);
@@ -426,6 +432,13 @@ START_TEST(test_callback_result) {
   ck_assert_int_eq(sigport_dispatch(), SIGPORT_EUSER - 1);
   ck_assert_int_eq(got.n, 1);
   ck_assert_int_eq(sigport_pending(), 1);
+  {
+    /* A loop that sleeps on the child fd is woken for the rest. */
+    struct pollfd p;
+    p.fd = (int)sigport_child_fd();
+    p.events = POLLIN;
+    ck_assert_int_eq(poll(&p, 1, 0), 1);
+  }
   ck_assert_int_eq(sigport_dispatch(), SIGPORT_EUSER - 1);
   ck_assert_int_eq(got.n, 2);
   ck_assert_int_eq(reports_of(a), 1);

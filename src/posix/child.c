@@ -59,6 +59,12 @@ static int use_pidfd;
 static int child_fd = -1;
 /* The fallback's doorbell: a watch of SIGCHLD. */
 static sigport_watch_t *bell;
+/* With pidfds: the doorbell that sp__backend_child_kick() rings, in the
+   epoll set (Linux), for the ends that no pidfd tells of (a child that
+   ended before its watch, reports left for the next dispatch). The
+   fallback's watch is its own doorbell. */
+static sigport_socket_t kick_rd = -1, kick_wr = -1;
+
 /* With pidfds: the watched children that have none (pidfd_open found no
    descriptor left), looked at by pid as in the fallback. */
 static size_t without_pidfd;
@@ -130,6 +136,26 @@ static int kq_change(struct sp_child *c, int flags) {
 }
 #endif
 
+/* Puts the kick's read end in the set: 0, or -1 after sp__fail_os(). */
+static int add_kick(const char *fn) {
+#if defined(__linux__)
+  if (sys_epoll_add((int)kick_rd, &kick_rd) != 0) {
+    sp__fail_os(SIGPORT_EOS, errno, "%s: epoll_ctl", fn);
+    return -1;
+  }
+#elif defined(SP_CHILD_KQUEUE)
+  struct kevent kev;
+  EV_SET(&kev, (uintptr_t)kick_rd, EVFILT_READ, EV_ADD, 0, 0, &kick_rd);
+  if (kevent(child_fd, &kev, 1, NULL, 0, NULL) < 0) {
+    sp__fail_os(SIGPORT_EOS, errno, "%s: kevent", fn);
+    return -1;
+  }
+#else
+  (void)fn;
+#endif
+  return 0;
+}
+
 int sp__backend_child_start(const char *fn) {
   int rc;
 #if defined(__linux__)
@@ -148,6 +174,17 @@ int sp__backend_child_start(const char *fn) {
   use_pidfd = 0;
 #endif
   rc = sp__children_hold(SIGPORT_SIGCHLD);
+  if (rc == 0 && use_pidfd) {
+    rc = sp__backend_bell_open(&kick_rd, &kick_wr, fn);
+    if (rc == 0 && add_kick(fn) != 0) {
+      rc = SIGPORT_EOS;
+      sp__backend_bell_close(kick_rd, kick_wr);
+    }
+    if (rc != 0) {
+      kick_rd = kick_wr = -1;
+      sp__children_release(SIGPORT_SIGCHLD);
+    }
+  }
   if (rc == 0 && !use_pidfd) {
     rc = sp__watch_open_locked(SIGPORT_SIGCHLD, &bell, fn);
     if (rc != 0) {
@@ -181,6 +218,8 @@ int sp__backend_child_start(const char *fn) {
 
 void sp__backend_child_stop(void) {
   without_pidfd = 0;
+  if (kick_rd != -1) sp__backend_bell_close(kick_rd, kick_wr);
+  kick_rd = kick_wr = -1;
   if (bell != NULL) {
     /* Out of memory in close leaves the watch open; shutdown's detach of
        every watch takes it then. */
@@ -197,6 +236,17 @@ void sp__backend_child_stop(void) {
 }
 
 sigport_socket_t sp__backend_child_fd(void) { return child_fd; }
+
+void sp__backend_child_kick(void) {
+  if (kick_wr != -1) {
+    sp__backend_bell_ring(kick_wr);
+  } else if (bell != NULL &&
+             !atomic_exchange_explicit(&bell->armed, 1, SP_ACQ_REL)) {
+    /* The fallback's watch: armed as a trip arms it, and emptied by the
+       harvest's takes. */
+    sp__backend_bell_ring(bell->wr);
+  }
+}
 
 /* The status of a child that waitid() reported in *si. */
 static void status_of(const siginfo_t *si, sigport_child_status_t *st) {
@@ -318,6 +368,7 @@ static void harvest_pidfds(void) {
     n = epoll_wait(child_fd, ev, 64, 0);
     for (i = 0; i < n; i++) {
       struct sp_child *c = ev[i].data.ptr;
+      if (ev[i].data.ptr == (void *)&kick_rd) continue;
       reap(c, (idtype_t)P_PIDFD, (id_t)c->handle);
     }
     /* A full batch may have more behind it; a pidfd that stays readable
@@ -333,6 +384,7 @@ static void harvest_events(void) {
     n = kevent(child_fd, NULL, 0, ev, 64, &none);
     for (i = 0; i < n; i++) {
       struct sp_child *c = ev[i].udata;
+      if (ev[i].udata == (void *)&kick_rd) continue;
       reap(c, P_PID, (id_t)c->pid);
     }
   } while (n == 64 && ++rounds < 1024);
@@ -367,6 +419,8 @@ static void harvest_any(void) {
 }
 
 void sp__backend_child_harvest(void) {
+  /* Emptied first: a kick from now on comes with the harvest due again. */
+  if (kick_rd != -1) sp__backend_bell_drain(kick_rd);
   if (bell != NULL) {
     /* Emptied first: a SIGCHLD from now on makes it readable again. */
     sigport_siginfo_t info;
@@ -389,6 +443,8 @@ void sp__backend_child_harvest(void) {
 }
 
 void sp__backend_child_after_fork(void) {
+  if (kick_rd != -1) sp__backend_bell_close(kick_rd, kick_wr);
+  kick_rd = kick_wr = -1;
 #if defined(__linux__)
   struct sp_child *c;
   for (c = sp__child_first(); c != NULL; c = sp__child_next(c))

@@ -137,9 +137,10 @@ static int check_child(HANDLE h, DWORD pid, const char *fn) {
    without the lock, or by open under it. */
 static void ended(struct sp_child *c) {
   atomic_store_explicit(&c->fired, 1, SP_SEQ_CST);
-  sp__child_due();
-  sp__backend_bell_ring(bell_wr);
+  sp__child_due(); /* rings the doorbell last (sp__backend_child_kick) */
 }
+
+void sp__backend_child_kick(void) { sp__backend_bell_ring(bell_wr); }
 
 /* The wait's callback, on a pool thread, once. It takes no lock: closing
    the wait, under the lock, waits for it to return. */
