@@ -31,6 +31,27 @@ static struct {
 } any;
 /* An entry kept for SIGPORT_CHILD_ANY's next report. */
 static struct sp_child *spare;
+/* In a fork() child: the parent's entries and index, which the child
+   forgets but cannot free in the fork handler; its next child watch call
+   or its last shutdown frees them. */
+static struct {
+  struct sp_child *watched, *ready;
+  struct sp_child **slots;
+} forked;
+
+static void free_forked(void) {
+  struct sp_child *c;
+  while ((c = forked.watched) != NULL) {
+    forked.watched = c->next;
+    free(c);
+  }
+  while ((c = forked.ready) != NULL) {
+    forked.ready = c->next;
+    free(c);
+  }
+  free(forked.slots);
+  forked.slots = NULL;
+}
 
 static size_t hash_of(sigport_pid_t pid) {
   return (size_t)((uint64_t)(uint32_t)pid * UINT64_C(0x9E3779B97F4A7C15) >>
@@ -174,6 +195,7 @@ static int fd_given;
 
 static int start(const char *fn) {
   int rc;
+  free_forked();
   if (started) return 0;
   rc = sp__backend_child_start(fn);
   if (rc == 0) started = 1;
@@ -382,6 +404,7 @@ int sp__child_dispatch(void) {
 
 void sp__child_shutdown(void) {
   struct sp_child *c;
+  free_forked();
   while ((c = watched) != NULL) {
     index_remove(c);
     sp__backend_child_close(c);
@@ -404,8 +427,14 @@ void sp__child_shutdown(void) {
 void sp__child_after_fork(void) {
   if (!started) return;
   sp__backend_child_after_fork();
-  /* The entries are the parent's: forgotten, not freed (no free() here). */
-  if (slots != NULL) memset(slots, 0, nslots * sizeof *slots);
+  /* The entries are the parent's: kept aside, to be freed later (no
+     free() here). The aside is empty: start() emptied it before the
+     machinery that this fork found started. */
+  forked.watched = watched;
+  forked.ready = ready_head;
+  forked.slots = slots;
+  slots = NULL;
+  nslots = 0;
   nwatched = 0;
   watched = NULL;
   ready_head = ready_tail = NULL;

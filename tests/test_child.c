@@ -147,9 +147,23 @@ static int count_fds(const char *kind) {
 }
 #define PIDFD "anon_inode:[pidfd]"
 
+/* Whether this run is on the fallback path: SIGPORT_CHILD_FALLBACK=1, or
+   valgrind (3.19), which does not know pidfd_open (system call 434) and
+   answers ENOSYS, so that sigport takes the fallback there. */
 static int fallback_forced(void) {
   const char *v = getenv("SIGPORT_CHILD_FALLBACK");
-  return v != NULL && strcmp(v, "1") == 0;
+  static int said;
+  if (v != NULL && strcmp(v, "1") == 0) return 1;
+  if (sp_test_under_valgrind()) {
+    if (!said) {
+      printf("under valgrind: the child watches take the fallback path: "
+             "valgrind answers pidfd_open with ENOSYS\n");
+      fflush(stdout);
+      said = 1;
+    }
+    return 1;
+  }
+  return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -158,7 +172,9 @@ static int fallback_forced(void) {
 enum end { EXIT_0, EXIT_3, EXIT_255, BY_TERM, BY_KILL, SEGV_NO_CORE,
            SEGV_CORE, N_ENDS };
 
-/* A real memory fault, with the kernel's default action for it. */
+/* A real memory fault, with the kernel's default action for it: a write
+   to a read-only page (which valgrind passes on to the kernel without a
+   report of its own). */
 static void fault(int core, const char *dir) {
   struct sigaction sa;
   struct rlimit rl;
@@ -171,7 +187,7 @@ static void fault(int core, const char *dir) {
   rl.rlim_cur = core ? rl.rlim_max : 0;
   setrlimit(RLIMIT_CORE, &rl);
   if (chdir(dir) != 0) _exit(100);
-  page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) _exit(101);
   page[0] = 1;
   _exit(102);
@@ -239,8 +255,16 @@ START_TEST(test_statuses) {
       ck_assert_int_eq(st->exited, 0);
       ck_assert_int_eq(st->signo, SIGSEGV);
       getrlimit(RLIMIT_CORE, &rl);
-      /* A core needs a limit above 0 for the child to raise its own to. */
-      ck_assert_int_eq(st->core, _i == SEGV_CORE && rl.rlim_max > 0);
+      /* A core needs a limit above 0 for the child to raise its own to.
+         valgrind writes a core of its own (vgcore.PID) and then ends the
+         process by the signal without one. */
+      if (_i == SEGV_CORE && sp_test_under_valgrind()) {
+        printf("under valgrind: test_statuses: a core is valgrind's "
+               "vgcore, and the kernel reports none\n");
+        ck_assert_int_eq(st->core, 0);
+      } else {
+        ck_assert_int_eq(st->core, _i == SEGV_CORE && rl.rlim_max > 0);
+      }
       break;
   }
   /* sigport reaped it: no one else can. */
