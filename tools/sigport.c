@@ -339,15 +339,18 @@ static void waker_close(struct waker *w) {
 }
 
 /* Sleeps until a signal arrives or `deadline` passes (-1: no deadline), and
-   empties the wakeup socket. Returns 0, or EXIT_REFUSED after saying why. */
-static int waker_wait(struct waker *w, double deadline) {
+   empties the wakeup socket. *woke is 1 when a signal came, 0 when the
+   deadline passed. Returns 0, or EXIT_REFUSED after saying why. */
+static int waker_wait(struct waker *w, double deadline, int *woke) {
   struct pollfd p;
   char buf[64];
+  int n;
   p.fd = w->pair[0];
   p.events = POLLIN;
   p.revents = 0;
-  if (poll(&p, 1, ms_until(deadline)) < 0 && errno != EINTR)
-    return system_failed("poll", errno);
+  n = poll(&p, 1, ms_until(deadline));
+  if (n < 0 && errno != EINTR) return system_failed("poll", errno);
+  *woke = n != 0;
   while (read(w->pair[0], buf, sizeof buf) > 0) {
   }
   return 0;
@@ -607,6 +610,10 @@ struct child {
   const struct sigport_cli_run *opts;
 #if defined(_WIN32)
   HANDLE process;
+#else
+  int watched;               /* the child's watch is in place */
+  int ended;                 /* its watch reported it, in `st` */
+  sigport_child_status_t st; /* how it ended */
 #endif
 };
 
@@ -632,8 +639,8 @@ static int on_forwarded(int signum, const sigport_siginfo_t *info, void *arg) {
   return 0;
 }
 
-/* Installs run's handlers (forwarded and guarded signals, and SIGCHLD on
-   POSIX). Returns 0 or an exit status. */
+/* Installs run's handlers for the forwarded and the guarded signals.
+   Returns 0 or an exit status. */
 static int install_run_handlers(struct child *c) {
   int s, rc;
   for (s = 1; s < SIGPORT_NSIG; s++) {
@@ -641,11 +648,6 @@ static int install_run_handlers(struct child *c) {
     rc = sigport_signal(s, on_forwarded, c, NULL);
     if (rc != 0) return library_failed(rc);
   }
-#ifdef SIGPORT_SIGCHLD
-  /* Its only work is the wakeup byte: the loop then reaps. */
-  rc = sigport_signal(SIGPORT_SIGCHLD, on_forwarded, c, NULL);
-  if (rc != 0) return library_failed(rc);
-#endif
   return 0;
 }
 
@@ -659,6 +661,16 @@ static void run_cleanup(struct child *c, struct waker *w) {
 }
 
 #if !defined(_WIN32)
+/* The child's watch: sigport reaped it, and this is how it ended. From
+   here on nothing is passed on to its pid. */
+static int on_child_end(const sigport_child_status_t *st, void *arg) {
+  struct child *c = arg;
+  c->st = *st;
+  c->ended = 1;
+  c->pid = 0;
+  return 0;
+}
+
 /* Runs in the child: restores the signal state, and execs. A failure is
    reported to the parent through the close-on-exec pipe. */
 static void exec_child(char **argv, int report_fd, pid_t parent) {
@@ -678,10 +690,13 @@ static void exec_child(char **argv, int report_fd, pid_t parent) {
   _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 }
 
-/* Forks and execs COMMAND. Returns 0 with c->pid set, or an exit status:
-   127 or 126 when the exec failed (already reaped), 1 when fork failed. */
+/* Forks and execs COMMAND, and watches it with sigport_watch_child(), so
+   that sigport reaps it and run is told how it ended. Returns 0 with
+   c->pid set, also when the exec failed (the child then exits with 127 or
+   126, which its watch reports); or an exit status when the fork or the
+   watch failed (c->pid is then set if there is a child to abandon). */
 static int spawn(struct child *c, char **argv) {
-  int fds[2], err = 0, status;
+  int fds[2], err = 0, watch;
   ssize_t n;
   pid_t pid, parent = getpid();
   if (pipe(fds) != 0) return system_failed("pipe", errno);
@@ -704,37 +719,49 @@ static int spawn(struct child *c, char **argv) {
     exec_child(argv, fds[1], parent);
   }
   close(fds[1]);
+  c->pid = pid;
+  /* A child that has ended already is reported all the same. */
+  watch = sigport_watch_child(pid, on_child_end, c);
+  c->watched = watch == 0;
   /* The pipe closes on a successful exec and brings the errno otherwise.
      Signals that interrupt the read are handled later, by the loop. */
   do {
     n = read(fds[0], &err, sizeof err);
   } while (n < 0 && errno == EINTR);
   close(fds[0]);
-  if (n == (ssize_t)sizeof err) {
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+  if (watch != 0) return library_failed(watch);
+  if (n == (ssize_t)sizeof err)
     complain(EXIT_REFUSED, "run: execvp '%s': %s", argv[0], strerror(err));
-    return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
-  }
-  c->pid = pid;
   return 0;
 }
 
-/* Waits for the child, applying the timeout. Returns 0 with *status set
-   to the child's wait status, or an exit status. */
-static int supervise(struct child *c, struct waker *w, int *timed_out,
-                     int *status) {
+/* Sleeps until a signal arrives (SIGCHLD included, which tells of a
+   child's end) or `deadline` passes (-1: no deadline). A runtime that
+   defers signals (ThreadSanitizer's) may lose a SIGCHLD, and with it the
+   news of an end: after a second without any signal, run sends itself
+   SIGCHLD, which makes the next dispatch look at the children again.
+   Returns 0 or an exit status. */
+static int wait_event(struct waker *w, double deadline) {
+  double until = deadline, now = now_seconds();
+  int rc, woke = 0;
+  if (until < 0 || until > now + 1) until = now + 1;
+  if ((rc = waker_wait(w, until, &woke)) != 0) return rc;
+  if (!woke && (deadline < 0 || now_seconds() < deadline))
+    (void)sigport_kill((sigport_pid_t)getpid(), SIGPORT_SIGCHLD);
+  return 0;
+}
+
+/* Waits until the child's watch has reported it, applying the timeout.
+   Returns 0, or an exit status. */
+static int supervise(struct child *c, struct waker *w, int *timed_out) {
   const struct sigport_cli_run *o = c->opts;
   double deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
   double kill_deadline = -1;
   for (;;) {
-    pid_t r;
-    double now, next;
+    double now;
     int rc;
     (void)sigport_dispatch();
-    r = waitpid(c->pid, status, WNOHANG);
-    if (r == c->pid) return 0;
-    if (r < 0 && errno != EINTR) return system_failed("waitpid", errno);
+    if (c->ended) return 0;
     now = now_seconds();
     if (deadline >= 0 && !*timed_out && now >= deadline) {
       *timed_out = 1;
@@ -745,31 +772,40 @@ static int supervise(struct child *c, struct waker *w, int *timed_out,
       (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
       kill_deadline = -1;
     }
-    next = *timed_out ? kill_deadline : deadline;
-    /* SIGCHLD wakes the loop, but a delivery can be lost: a sanitizer's
-       runtime that defers signals (ThreadSanitizer) may drop one. So the
-       loop also looks at the child once a second. */
-    if (next < 0 || next > now + 1) next = now + 1;
-    if ((rc = waker_wait(w, next)) != 0) return rc;
+    rc = wait_event(w, *timed_out ? kill_deadline : deadline);
+    if (rc != 0) return rc;
   }
 }
 
-/* Ends run the way the child ended. Does not return. */
-static void end_like(int wait_status) {
-  if (WIFSIGNALED(wait_status) &&
-      sigport_default_action(WTERMSIG(wait_status)) == SIGPORT_ACTION_CORE) {
-    /* The child's core dump, if any, is the one that matters. */
-    struct rlimit none = {0, 0};
-    (void)setrlimit(RLIMIT_CORE, &none);
+/* run cannot go on supervising: the child is killed, and reaped here
+   after its watch is dropped, so that it is not left behind. */
+static void abandon(struct child *c) {
+  int status;
+  (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
+  if (c->watched) (void)sigport_unwatch_child(c->pid);
+  while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
   }
+  c->pid = 0;
+}
+
+/* Ends run the way the child ended. Does not return. */
+static void end_like(const sigport_child_status_t *st) {
   fflush(stdout);
-  sigport_exit_with_status(wait_status);
+  if (st->signo != 0) {
+    if (sigport_default_action(st->signo) == SIGPORT_ACTION_CORE) {
+      /* The child's core dump, if any, is the one that matters. */
+      struct rlimit none = {0, 0};
+      (void)setrlimit(RLIMIT_CORE, &none);
+    }
+    sigport_exit_by_signal(st->signo);
+  }
+  exit(st->code);
 }
 
 static int cmd_run(const struct sigport_cli *cli) {
   struct child c;
   struct waker w;
-  int rc, timed_out = 0, status = 0;
+  int rc, timed_out = 0;
   memset(&c, 0, sizeof c);
   c.opts = &cli->run;
   rc = sigport_init(0);
@@ -781,17 +817,18 @@ static int cmd_run(const struct sigport_cli *cli) {
     return rc;
   }
   rc = spawn(&c, cli->args);
-  if (rc == 0) rc = supervise(&c, &w, &timed_out, &status);
-  if (rc != 0 && c.pid != 0) {
-    /* run failed while the child runs: it is not left behind. */
-    (void)sigport_kill(c.pid, SIGPORT_SIGKILL);
-    while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
+  if (rc == 0) rc = supervise(&c, &w, &timed_out);
+  /* run failed while the child runs: it is not left behind. */
+  if (rc != 0 && c.pid != 0) abandon(&c);
   run_cleanup(&c, &w);
   if (rc != 0) return rc;
+  if (c.st.lost)
+    return complain(EXIT_REFUSED,
+                    "run: the status of pid %ld was lost: something else in "
+                    "run reaped it",
+                    (long)c.st.pid);
   if (timed_out) return EXIT_TIMEDOUT;
-  end_like(status);
+  end_like(&c.st);
   return EXIT_REFUSED;
 }
 #else /* _WIN32 */
