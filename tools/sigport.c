@@ -7,7 +7,8 @@
  *   sigport watch [--count N] [--timeout SECONDS] [--json] [--queue]
  *                 SIGNAL...
  *   sigport run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]
- *               [--forward LIST | --no-forward] [--] COMMAND [ARG...]
+ *               [--forward LIST | --no-forward] [--init [--grace SECONDS]]
+ *               [--] COMMAND [ARG...]
  *   sigport mask [PID]
  *
  * It uses the library through its public header only. Exit status: 0 on
@@ -47,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
+#include <dirent.h>
 #include <sys/prctl.h>
 #endif
 #endif
@@ -573,7 +575,7 @@ static const char help_run[] =
     "Usage: sigport run [--timeout SECONDS] [--signal SIGNAL]\n"
     "                   [--kill-after SECONDS] [--forward LIST | "
     "--no-forward]\n"
-    "                   [--] COMMAND [ARG...]\n"
+    "                   [--init [--grace SECONDS]] [--] COMMAND [ARG...]\n"
     "\n"
     "Runs COMMAND as a child, passes signals on to it, and ends the way it\n"
     "ended.\n"
@@ -588,6 +590,14 @@ static const char help_run[] =
     "                        (default INT,TERM,HUP,QUIT,USR1,USR2,WINCH;\n"
     "                        Windows: INT,TERM,BREAK)\n"
     "  --no-forward          pass no signal on\n"
+    "  --init                reap every orphan that comes to run (as PID 1,\n"
+    "                        or on Linux as a child subreaper); when the\n"
+    "                        child ends, send TERM to the descendants it\n"
+    "                        left, wait for them, and KILL what remains\n"
+    "                        after the grace (not on Windows)\n"
+    "  --grace SECONDS       with --init: how long the descendants have\n"
+    "                        between TERM and KILL (default 5; 0: KILL at\n"
+    "                        once; units as for --timeout)\n"
     "\n"
     "The child starts with the signal state run was given: what run set is\n"
     "undone and every signal is unblocked, while a signal ignored by run's\n"
@@ -597,13 +607,26 @@ static const char help_run[] =
     "child, in the same process group, has it already. On Linux the child\n"
     "gets SIGKILL if run itself is killed.\n"
     "\n"
+    "With --init, run ends once the child and every descendant have ended.\n"
+    "As PID 1 the descendants are every other process; as a subreaper\n"
+    "(Linux) they are found from the parent links of /proc. Elsewhere, if\n"
+    "run is not PID 1, no orphan comes to it and it finds no descendants.\n"
+    "\n"
     "Exit status: 124 when the timeout fired; otherwise the child's status,\n"
     "and when signal N ended the child run ends itself by signal N (a\n"
-    "shell sees 128+N); 127 when COMMAND is not found, 126 when it cannot\n"
-    "be run; 1 when run itself failed, 2 for a usage error.\n"
+    "shell sees 128+N; as PID 1, which that signal cannot end, run exits\n"
+    "with 128+N); 127 when COMMAND is not found, 126 when it cannot be run;\n"
+    "1 when run itself failed, 2 for a usage error.\n"
     "Windows: the child gets a process group of its own; INT and BREAK\n"
     "reach it as CTRL_BREAK_EVENT; the timeout ends it with\n"
     "TerminateProcess (--signal and --kill-after have no effect).\n";
+
+/* How `run --init` finds the descendants it ends. */
+enum reach {
+  REACH_NONE, /* no way to know them: run is no reaper of its own */
+  REACH_ALL,  /* PID 1: every other process is one */
+  REACH_PROC  /* a subreaper (Linux): the parent links of /proc */
+};
 
 struct child {
   sigport_pid_t pid; /* 0 once it has ended */
@@ -614,6 +637,7 @@ struct child {
   int watched;               /* the child's watch is in place */
   int ended;                 /* its watch reported it, in `st` */
   sigport_child_status_t st; /* how it ended */
+  enum reach reach;          /* --init */
 #endif
 };
 
@@ -668,6 +692,14 @@ static int on_child_end(const sigport_child_status_t *st, void *arg) {
   c->st = *st;
   c->ended = 1;
   c->pid = 0;
+  return 0;
+}
+
+/* --init: an orphan (or any other child of run) ended, and sigport has
+   reaped it. Its status is nobody's. */
+static int on_orphan(const sigport_child_status_t *st, void *arg) {
+  (void)st;
+  (void)arg;
   return 0;
 }
 
@@ -777,11 +809,216 @@ static int supervise(struct child *c, struct waker *w, int *timed_out) {
   }
 }
 
+#if defined(__linux__)
+/* A process of /proc: its pid and its parent's. */
+struct proc_link {
+  pid_t pid, ppid;
+};
+
+static int by_pid(const void *a, const void *b) {
+  pid_t x = ((const struct proc_link *)a)->pid;
+  pid_t y = ((const struct proc_link *)b)->pid;
+  return (x > y) - (x < y);
+}
+
+/* Reads the parent link of every process in /proc, sorted by pid, into
+   *out (malloc'd). Returns how many, or -1 with errno set. */
+static long read_links(struct proc_link **out) {
+  struct proc_link *links = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  DIR *d = opendir("/proc");
+  if (d == NULL) return -1;
+  while ((e = readdir(d)) != NULL) {
+    char path[64], buf[512], *paren;
+    long pid, ppid;
+    char state;
+    size_t got;
+    FILE *f;
+    if (sigport_cli_long(e->d_name, 1, 0x7fffffffL, &pid) != 0) continue;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    /* Gone since readdir(): it is no one's descendant any more. */
+    if ((f = fopen(path, "r")) == NULL) continue;
+    got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold spaces and parentheses,
+       so the fields are read after the last ')'. */
+    paren = strrchr(buf, ')');
+    if (paren == NULL || sscanf(paren + 1, " %c %ld", &state, &ppid) != 2)
+      continue;
+    if (n == cap) {
+      size_t want = cap != 0 ? cap * 2 : 256;
+      struct proc_link *p = realloc(links, want * sizeof *links);
+      if (p == NULL) {
+        free(links);
+        closedir(d);
+        errno = ENOMEM;
+        return -1;
+      }
+      links = p;
+      cap = want;
+    }
+    links[n].pid = (pid_t)pid;
+    links[n].ppid = (pid_t)ppid;
+    n++;
+  }
+  closedir(d);
+  if (n > 0) qsort(links, n, sizeof *links, by_pid);
+  *out = links;
+  return (long)n;
+}
+
+/* Sends sig (0: none) to each descendant of run in /proc, zombies
+   included, which are to be reaped. Returns how many there are, or -1
+   with errno set when /proc cannot be read. */
+static long proc_descendants(int sig) {
+  struct proc_link *links = NULL, key;
+  signed char *mine; /* 1: a descendant, -1: not one, 0: not known yet */
+  size_t *path;
+  long n = read_links(&links), i, count = 0;
+  pid_t self = getpid();
+  if (n < 0) return -1;
+  mine = calloc((size_t)n + 1, 1);
+  path = malloc(((size_t)n + 1) * sizeof *path);
+  if (mine == NULL || path == NULL) {
+    free(mine);
+    free(path);
+    free(links);
+    errno = ENOMEM;
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    size_t depth = 0, k, at = (size_t)i;
+    signed char verdict = -1;
+    /* Up the parent links until run, the top, or a process known. */
+    for (;;) {
+      struct proc_link *parent;
+      if (mine[at] != 0) {
+        verdict = mine[at];
+        break;
+      }
+      path[depth++] = at;
+      if (links[at].ppid == self) {
+        verdict = 1;
+        break;
+      }
+      key.pid = links[at].ppid;
+      parent = key.pid > 0 ? bsearch(&key, links, (size_t)n, sizeof *links,
+                                     by_pid)
+                           : NULL;
+      /* A link that loops (a pid reused while /proc was read) ends the
+         walk too. */
+      if (parent == NULL || depth > (size_t)n) break;
+      at = (size_t)(parent - links);
+    }
+    for (k = 0; k < depth; k++) mine[path[k]] = verdict;
+  }
+  for (i = 0; i < n; i++) {
+    if (mine[i] != 1 || links[i].pid == self) continue;
+    count++;
+    if (sig != 0) (void)kill(links[i].pid, sig);
+  }
+  free(path);
+  free(mine);
+  free(links);
+  return count;
+}
+#endif
+
+/* --init: sends sig (0: none) to the descendants of run that are left,
+   and returns whether there are any. As PID 1, kill(-1) reaches every
+   other process, and kill(-1, 0) fails with ESRCH only when none is left,
+   zombies included. */
+static int descendants_left(struct child *c, int sig) {
+  switch (c->reach) {
+  case REACH_ALL:
+    if (sig != 0) (void)kill(-1, sig);
+    return kill(-1, 0) == 0;
+  case REACH_PROC:
+#if defined(__linux__)
+  {
+    long n = proc_descendants(sig);
+    if (n < 0) {
+      complain(EXIT_REFUSED,
+               "run: read /proc: %s; the descendants left are not ended",
+               strerror(errno));
+      c->reach = REACH_NONE;
+      return 0;
+    }
+    return n > 0;
+  }
+#endif
+  case REACH_NONE:
+  default: return 0;
+  }
+}
+
+/* --init: makes run the reaper of every orphan below it. Every child that
+   no other watch names is reaped by sigport (SIGPORT_CHILD_ANY), and, on
+   Linux, run becomes a child subreaper unless it is PID 1 already, so
+   that orphans of its descendants come to it. Before the fork, so that no
+   orphan slips past. Returns 0 or an exit status. */
+static int become_reaper(struct child *c) {
+  int rc = sigport_watch_child(SIGPORT_CHILD_ANY, on_orphan, c);
+  if (rc != 0) return library_failed(rc);
+  c->reach = getpid() == 1 ? REACH_ALL : REACH_NONE;
+#if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
+  if (c->reach != REACH_ALL) {
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) != 0)
+      return system_failed("prctl(PR_SET_CHILD_SUBREAPER)", errno);
+    c->reach = REACH_PROC;
+  }
+#endif
+  return 0;
+}
+
+/* --init: how long run waits for the descendants after SIGKILL. Only a
+   process that cannot be woken (uninterruptible sleep) outlasts it. */
+#define KILL_WAIT_SECONDS 5
+
+/* --init, once the child has ended: TERM (and CONT, so that a stopped one
+   acts on it) to the descendants left, then wait for them, reaping as
+   they end, until none is left or the grace has passed; then KILL what
+   remains, as often as new ones show up, until none is left, or say which
+   are left after KILL_WAIT_SECONDS. Returns 0 or an exit status. */
+static int end_descendants(struct child *c, struct waker *w) {
+  double deadline = now_seconds() + c->opts->grace;
+  int rc;
+  (void)sigport_dispatch();
+  if (!descendants_left(c, 0)) return 0;
+  if (c->opts->grace > 0) {
+    (void)descendants_left(c, SIGTERM);
+    (void)descendants_left(c, SIGCONT);
+    for (;;) {
+      if ((rc = wait_event(w, deadline)) != 0) return rc;
+      (void)sigport_dispatch();
+      if (!descendants_left(c, 0)) return 0;
+      if (now_seconds() >= deadline) break;
+    }
+  }
+  deadline = now_seconds() + KILL_WAIT_SECONDS;
+  while (descendants_left(c, SIGKILL)) {
+    if (now_seconds() >= deadline) {
+      complain(EXIT_REFUSED,
+               "run: descendants are left %d seconds after SIGKILL; run "
+               "ends without them",
+               KILL_WAIT_SECONDS);
+      return 0;
+    }
+    if ((rc = wait_event(w, deadline)) != 0) return rc;
+    (void)sigport_dispatch();
+  }
+  return 0;
+}
+
 /* run cannot go on supervising: the child is killed, and reaped here
-   after its watch is dropped, so that it is not left behind. */
+   after its watch is dropped, so that it is not left behind. With --init
+   the descendants get SIGKILL too. */
 static void abandon(struct child *c) {
   int status;
   (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
+  if (c->opts->init) (void)descendants_left(c, SIGKILL);
   if (c->watched) (void)sigport_unwatch_child(c->pid);
   while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -797,6 +1034,9 @@ static void end_like(const sigport_child_status_t *st) {
       struct rlimit none = {0, 0};
       (void)setrlimit(RLIMIT_CORE, &none);
     }
+    /* PID 1 ignores every signal it has no handler for, even one that it
+       sends itself: a shell sees 128 + signo either way. */
+    if (getpid() == 1) exit(128 + st->signo);
     sigport_exit_by_signal(st->signo);
   }
   exit(st->code);
@@ -808,6 +1048,7 @@ static int cmd_run(const struct sigport_cli *cli) {
   int rc, timed_out = 0;
   memset(&c, 0, sizeof c);
   c.opts = &cli->run;
+  c.reach = REACH_NONE;
   rc = sigport_init(0);
   if (rc != 0) return library_failed(rc);
   /* Handlers go in before the fork: a signal that comes before the child's
@@ -816,10 +1057,13 @@ static int cmd_run(const struct sigport_cli *cli) {
     sigport_shutdown();
     return rc;
   }
-  rc = spawn(&c, cli->args);
+  if (c.opts->init) rc = become_reaper(&c);
+  if (rc == 0) rc = spawn(&c, cli->args);
   if (rc == 0) rc = supervise(&c, &w, &timed_out);
   /* run failed while the child runs: it is not left behind. */
   if (rc != 0 && c.pid != 0) abandon(&c);
+  if (rc == 0 && c.opts->init && (rc = end_descendants(&c, &w)) != 0)
+    (void)descendants_left(&c, SIGKILL);
   run_cleanup(&c, &w);
   if (rc != 0) return rc;
   if (c.st.lost)
@@ -902,6 +1146,9 @@ static int cmd_run(const struct sigport_cli *cli) {
   double deadline;
   DWORD code = 1;
   int rc, i, timed_out = 0;
+  if (o->init)
+    return complain(EXIT_USAGE, "run: --init is not available on Windows, "
+                                "where a process adopts no orphans");
   for (i = 0; i < cli->nargs; i++) {
     if ((i > 0 && append(&cmdline, &len, &cap, " ", 1) != 0) ||
         append_quoted(&cmdline, &len, &cap, cli->args[i]) != 0) {
@@ -1120,7 +1367,8 @@ static const char help_main[] =
     "  watch [--count N] [--timeout SECONDS] [--json] [--queue] SIGNAL...\n"
     "                                print the signals this process gets\n"
     "  run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]\n"
-    "      [--forward LIST | --no-forward] [--] COMMAND [ARG...]\n"
+    "      [--forward LIST | --no-forward] [--init [--grace SECONDS]]\n"
+    "      [--] COMMAND [ARG...]\n"
     "                                run a command, pass signals on to it\n"
     "  mask [PID]                    pending, blocked, ignored, caught\n"
     "\n"
