@@ -305,10 +305,11 @@ static int parse_run(struct msg *m, int argc, char **argv,
                      struct sigport_cli *out) {
   struct sigport_cli_run *r = &out->run;
   const char *value;
-  int i, rc, k;
+  int i, rc, k, grace_given = 0;
 #ifdef SIGPORT_SIGTERM
   r->timeout_signal = SIGPORT_SIGTERM;
 #endif
+  r->grace = 5;
   for (k = 0; default_forward[k] != 0; k++) r->forward[default_forward[k]] = 1;
   for (i = 1; i < argc; i++) {
     const char *arg = argv[i];
@@ -332,6 +333,13 @@ static int parse_run(struct msg *m, int argc, char **argv,
                0) {
       if (rc < 0 || parse_forward_list(m, value, r) != 0)
         return SIGPORT_CLI_USAGE;
+    } else if ((rc = match_value(m, argc, argv, &i, "--grace", &value)) !=
+               0) {
+      if (rc < 0 || parse_seconds(m, value, "--grace", &r->grace) != 0)
+        return SIGPORT_CLI_USAGE;
+      grace_given = 1;
+    } else if (strcmp(arg, "--init") == 0) {
+      r->init = 1;
     } else if (strcmp(arg, "--no-forward") == 0) {
       memset(r->forward, 0, sizeof r->forward);
     } else if (strcmp(arg, "--") == 0) {
@@ -343,6 +351,8 @@ static int parse_run(struct msg *m, int argc, char **argv,
       break;
     }
   }
+  if (grace_given && !r->init)
+    return usage(m, "run: --grace applies only with --init");
   if (i >= argc) return usage(m, "run: missing COMMAND");
   /* The default list's signals not passed on are still caught. */
   for (k = 0; default_forward[k] != 0; k++)

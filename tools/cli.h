@@ -34,6 +34,8 @@ struct sigport_cli_run {
   double timeout;    /* seconds; 0: no timeout */
   double kill_after; /* seconds; 0: never */
   int timeout_signal;
+  int init;     /* --init: reap every orphan, end the descendants left */
+  double grace; /* --init: seconds between TERM and KILL; 0: KILL at once */
   unsigned char forward[SIGPORT_NSIG]; /* passed on to the child */
   unsigned char guard[SIGPORT_NSIG];   /* caught but not passed on */
 };

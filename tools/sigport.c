@@ -7,7 +7,8 @@
  *   sigport watch [--count N] [--timeout SECONDS] [--json] [--queue]
  *                 SIGNAL...
  *   sigport run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]
- *               [--forward LIST | --no-forward] [--] COMMAND [ARG...]
+ *               [--forward LIST | --no-forward] [--init [--grace SECONDS]]
+ *               [--] COMMAND [ARG...]
  *   sigport mask [PID]
  *
  * It uses the library through its public header only. Exit status: 0 on
@@ -47,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
+#include <dirent.h>
 #include <sys/prctl.h>
 #endif
 #endif
@@ -339,15 +341,18 @@ static void waker_close(struct waker *w) {
 }
 
 /* Sleeps until a signal arrives or `deadline` passes (-1: no deadline), and
-   empties the wakeup socket. Returns 0, or EXIT_REFUSED after saying why. */
-static int waker_wait(struct waker *w, double deadline) {
+   empties the wakeup socket. *woke is 1 when a signal came, 0 when the
+   deadline passed. Returns 0, or EXIT_REFUSED after saying why. */
+static int waker_wait(struct waker *w, double deadline, int *woke) {
   struct pollfd p;
   char buf[64];
+  int n;
   p.fd = w->pair[0];
   p.events = POLLIN;
   p.revents = 0;
-  if (poll(&p, 1, ms_until(deadline)) < 0 && errno != EINTR)
-    return system_failed("poll", errno);
+  n = poll(&p, 1, ms_until(deadline));
+  if (n < 0 && errno != EINTR) return system_failed("poll", errno);
+  *woke = n != 0;
   while (read(w->pair[0], buf, sizeof buf) > 0) {
   }
   return 0;
@@ -570,7 +575,7 @@ static const char help_run[] =
     "Usage: sigport run [--timeout SECONDS] [--signal SIGNAL]\n"
     "                   [--kill-after SECONDS] [--forward LIST | "
     "--no-forward]\n"
-    "                   [--] COMMAND [ARG...]\n"
+    "                   [--init [--grace SECONDS]] [--] COMMAND [ARG...]\n"
     "\n"
     "Runs COMMAND as a child, passes signals on to it, and ends the way it\n"
     "ended.\n"
@@ -585,6 +590,14 @@ static const char help_run[] =
     "                        (default INT,TERM,HUP,QUIT,USR1,USR2,WINCH;\n"
     "                        Windows: INT,TERM,BREAK)\n"
     "  --no-forward          pass no signal on\n"
+    "  --init                reap every orphan that comes to run (as PID 1,\n"
+    "                        or on Linux as a child subreaper); when the\n"
+    "                        child ends, send TERM to the descendants it\n"
+    "                        left, wait for them, and KILL what remains\n"
+    "                        after the grace (not on Windows)\n"
+    "  --grace SECONDS       with --init: how long the descendants have\n"
+    "                        between TERM and KILL (default 5; 0: KILL at\n"
+    "                        once; units as for --timeout)\n"
     "\n"
     "The child starts with the signal state run was given: what run set is\n"
     "undone and every signal is unblocked, while a signal ignored by run's\n"
@@ -594,19 +607,37 @@ static const char help_run[] =
     "child, in the same process group, has it already. On Linux the child\n"
     "gets SIGKILL if run itself is killed.\n"
     "\n"
+    "With --init, run ends once the child and every descendant have ended.\n"
+    "As PID 1 the descendants are every other process; as a subreaper\n"
+    "(Linux) they are found from the parent links of /proc. Elsewhere, if\n"
+    "run is not PID 1, no orphan comes to it and it finds no descendants.\n"
+    "\n"
     "Exit status: 124 when the timeout fired; otherwise the child's status,\n"
     "and when signal N ended the child run ends itself by signal N (a\n"
-    "shell sees 128+N); 127 when COMMAND is not found, 126 when it cannot\n"
-    "be run; 1 when run itself failed, 2 for a usage error.\n"
+    "shell sees 128+N; as PID 1, which that signal cannot end, run exits\n"
+    "with 128+N); 127 when COMMAND is not found, 126 when it cannot be run;\n"
+    "1 when run itself failed, 2 for a usage error.\n"
     "Windows: the child gets a process group of its own; INT and BREAK\n"
     "reach it as CTRL_BREAK_EVENT; the timeout ends it with\n"
     "TerminateProcess (--signal and --kill-after have no effect).\n";
+
+/* How `run --init` finds the descendants it ends. */
+enum reach {
+  REACH_NONE, /* no way to know them: run is no reaper of its own */
+  REACH_ALL,  /* PID 1: every other process is one */
+  REACH_PROC  /* a subreaper (Linux): the parent links of /proc */
+};
 
 struct child {
   sigport_pid_t pid; /* 0 once it has ended */
   const struct sigport_cli_run *opts;
 #if defined(_WIN32)
   HANDLE process;
+#else
+  int watched;               /* the child's watch is in place */
+  int ended;                 /* its watch reported it, in `st` */
+  sigport_child_status_t st; /* how it ended */
+  enum reach reach;          /* --init */
 #endif
 };
 
@@ -632,8 +663,8 @@ static int on_forwarded(int signum, const sigport_siginfo_t *info, void *arg) {
   return 0;
 }
 
-/* Installs run's handlers (forwarded and guarded signals, and SIGCHLD on
-   POSIX). Returns 0 or an exit status. */
+/* Installs run's handlers for the forwarded and the guarded signals.
+   Returns 0 or an exit status. */
 static int install_run_handlers(struct child *c) {
   int s, rc;
   for (s = 1; s < SIGPORT_NSIG; s++) {
@@ -641,11 +672,6 @@ static int install_run_handlers(struct child *c) {
     rc = sigport_signal(s, on_forwarded, c, NULL);
     if (rc != 0) return library_failed(rc);
   }
-#ifdef SIGPORT_SIGCHLD
-  /* Its only work is the wakeup byte: the loop then reaps. */
-  rc = sigport_signal(SIGPORT_SIGCHLD, on_forwarded, c, NULL);
-  if (rc != 0) return library_failed(rc);
-#endif
   return 0;
 }
 
@@ -659,6 +685,24 @@ static void run_cleanup(struct child *c, struct waker *w) {
 }
 
 #if !defined(_WIN32)
+/* The child's watch: sigport reaped it, and this is how it ended. From
+   here on nothing is passed on to its pid. */
+static int on_child_end(const sigport_child_status_t *st, void *arg) {
+  struct child *c = arg;
+  c->st = *st;
+  c->ended = 1;
+  c->pid = 0;
+  return 0;
+}
+
+/* --init: an orphan (or any other child of run) ended, and sigport has
+   reaped it. Its status is nobody's. */
+static int on_orphan(const sigport_child_status_t *st, void *arg) {
+  (void)st;
+  (void)arg;
+  return 0;
+}
+
 /* Runs in the child: restores the signal state, and execs. A failure is
    reported to the parent through the close-on-exec pipe. */
 static void exec_child(char **argv, int report_fd, pid_t parent) {
@@ -678,10 +722,13 @@ static void exec_child(char **argv, int report_fd, pid_t parent) {
   _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 }
 
-/* Forks and execs COMMAND. Returns 0 with c->pid set, or an exit status:
-   127 or 126 when the exec failed (already reaped), 1 when fork failed. */
+/* Forks and execs COMMAND, and watches it with sigport_watch_child(), so
+   that sigport reaps it and run is told how it ended. Returns 0 with
+   c->pid set, also when the exec failed (the child then exits with 127 or
+   126, which its watch reports); or an exit status when the fork or the
+   watch failed (c->pid is then set if there is a child to abandon). */
 static int spawn(struct child *c, char **argv) {
-  int fds[2], err = 0, status;
+  int fds[2], err = 0, watch;
   ssize_t n;
   pid_t pid, parent = getpid();
   if (pipe(fds) != 0) return system_failed("pipe", errno);
@@ -704,37 +751,49 @@ static int spawn(struct child *c, char **argv) {
     exec_child(argv, fds[1], parent);
   }
   close(fds[1]);
+  c->pid = pid;
+  /* A child that has ended already is reported all the same. */
+  watch = sigport_watch_child(pid, on_child_end, c);
+  c->watched = watch == 0;
   /* The pipe closes on a successful exec and brings the errno otherwise.
      Signals that interrupt the read are handled later, by the loop. */
   do {
     n = read(fds[0], &err, sizeof err);
   } while (n < 0 && errno == EINTR);
   close(fds[0]);
-  if (n == (ssize_t)sizeof err) {
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+  if (watch != 0) return library_failed(watch);
+  if (n == (ssize_t)sizeof err)
     complain(EXIT_REFUSED, "run: execvp '%s': %s", argv[0], strerror(err));
-    return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
-  }
-  c->pid = pid;
   return 0;
 }
 
-/* Waits for the child, applying the timeout. Returns 0 with *status set
-   to the child's wait status, or an exit status. */
-static int supervise(struct child *c, struct waker *w, int *timed_out,
-                     int *status) {
+/* Sleeps until a signal arrives (SIGCHLD included, which tells of a
+   child's end) or `deadline` passes (-1: no deadline). A runtime that
+   defers signals (ThreadSanitizer's) may lose a SIGCHLD, and with it the
+   news of an end: after a second without any signal, run sends itself
+   SIGCHLD, which makes the next dispatch look at the children again.
+   Returns 0 or an exit status. */
+static int wait_event(struct waker *w, double deadline) {
+  double until = deadline, now = now_seconds();
+  int rc, woke = 0;
+  if (until < 0 || until > now + 1) until = now + 1;
+  if ((rc = waker_wait(w, until, &woke)) != 0) return rc;
+  if (!woke && (deadline < 0 || now_seconds() < deadline))
+    (void)sigport_kill((sigport_pid_t)getpid(), SIGPORT_SIGCHLD);
+  return 0;
+}
+
+/* Waits until the child's watch has reported it, applying the timeout.
+   Returns 0, or an exit status. */
+static int supervise(struct child *c, struct waker *w, int *timed_out) {
   const struct sigport_cli_run *o = c->opts;
   double deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
   double kill_deadline = -1;
   for (;;) {
-    pid_t r;
-    double now, next;
+    double now;
     int rc;
     (void)sigport_dispatch();
-    r = waitpid(c->pid, status, WNOHANG);
-    if (r == c->pid) return 0;
-    if (r < 0 && errno != EINTR) return system_failed("waitpid", errno);
+    if (c->ended) return 0;
     now = now_seconds();
     if (deadline >= 0 && !*timed_out && now >= deadline) {
       *timed_out = 1;
@@ -745,33 +804,251 @@ static int supervise(struct child *c, struct waker *w, int *timed_out,
       (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
       kill_deadline = -1;
     }
-    next = *timed_out ? kill_deadline : deadline;
-    /* SIGCHLD wakes the loop, but a delivery can be lost: a sanitizer's
-       runtime that defers signals (ThreadSanitizer) may drop one. So the
-       loop also looks at the child once a second. */
-    if (next < 0 || next > now + 1) next = now + 1;
-    if ((rc = waker_wait(w, next)) != 0) return rc;
+    rc = wait_event(w, *timed_out ? kill_deadline : deadline);
+    if (rc != 0) return rc;
   }
 }
 
-/* Ends run the way the child ended. Does not return. */
-static void end_like(int wait_status) {
-  if (WIFSIGNALED(wait_status) &&
-      sigport_default_action(WTERMSIG(wait_status)) == SIGPORT_ACTION_CORE) {
-    /* The child's core dump, if any, is the one that matters. */
-    struct rlimit none = {0, 0};
-    (void)setrlimit(RLIMIT_CORE, &none);
+#if defined(__linux__)
+/* A process of /proc: its pid and its parent's. */
+struct proc_link {
+  pid_t pid, ppid;
+};
+
+static int by_pid(const void *a, const void *b) {
+  pid_t x = ((const struct proc_link *)a)->pid;
+  pid_t y = ((const struct proc_link *)b)->pid;
+  return (x > y) - (x < y);
+}
+
+/* Reads the parent link of every process in /proc, sorted by pid, into
+   *out (malloc'd). Returns how many, or -1 with errno set. */
+static long read_links(struct proc_link **out) {
+  struct proc_link *links = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  DIR *d = opendir("/proc");
+  if (d == NULL) return -1;
+  while ((e = readdir(d)) != NULL) {
+    char path[64], buf[512], *paren;
+    long pid, ppid;
+    char state;
+    size_t got;
+    FILE *f;
+    if (sigport_cli_long(e->d_name, 1, 0x7fffffffL, &pid) != 0) continue;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    /* Gone since readdir(): it is no one's descendant any more. */
+    if ((f = fopen(path, "r")) == NULL) continue;
+    got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold spaces and parentheses,
+       so the fields are read after the last ')'. */
+    paren = strrchr(buf, ')');
+    if (paren == NULL || sscanf(paren + 1, " %c %ld", &state, &ppid) != 2)
+      continue;
+    if (n == cap) {
+      size_t want = cap != 0 ? cap * 2 : 256;
+      struct proc_link *p = realloc(links, want * sizeof *links);
+      if (p == NULL) {
+        free(links);
+        closedir(d);
+        errno = ENOMEM;
+        return -1;
+      }
+      links = p;
+      cap = want;
+    }
+    links[n].pid = (pid_t)pid;
+    links[n].ppid = (pid_t)ppid;
+    n++;
   }
+  closedir(d);
+  if (n > 0) qsort(links, n, sizeof *links, by_pid);
+  *out = links;
+  return (long)n;
+}
+
+/* Sends sig (0: none) to each descendant of run in /proc, zombies
+   included, which are to be reaped. Returns how many there are, or -1
+   with errno set when /proc cannot be read. */
+static long proc_descendants(int sig) {
+  struct proc_link *links = NULL, key;
+  signed char *mine; /* 1: a descendant, -1: not one, 0: not known yet */
+  size_t *path;
+  long n = read_links(&links), i, count = 0;
+  pid_t self = getpid();
+  if (n < 0) return -1;
+  mine = calloc((size_t)n + 1, 1);
+  path = malloc(((size_t)n + 1) * sizeof *path);
+  if (mine == NULL || path == NULL) {
+    free(mine);
+    free(path);
+    free(links);
+    errno = ENOMEM;
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    size_t depth = 0, k, at = (size_t)i;
+    signed char verdict = -1;
+    /* Up the parent links until run, the top, or a process known. */
+    for (;;) {
+      struct proc_link *parent;
+      if (mine[at] != 0) {
+        verdict = mine[at];
+        break;
+      }
+      path[depth++] = at;
+      if (links[at].ppid == self) {
+        verdict = 1;
+        break;
+      }
+      key.pid = links[at].ppid;
+      parent = key.pid > 0 ? bsearch(&key, links, (size_t)n, sizeof *links,
+                                     by_pid)
+                           : NULL;
+      /* A link that loops (a pid reused while /proc was read) ends the
+         walk too. */
+      if (parent == NULL || depth > (size_t)n) break;
+      at = (size_t)(parent - links);
+    }
+    for (k = 0; k < depth; k++) mine[path[k]] = verdict;
+  }
+  for (i = 0; i < n; i++) {
+    if (mine[i] != 1 || links[i].pid == self) continue;
+    count++;
+    if (sig != 0) (void)kill(links[i].pid, sig);
+  }
+  free(path);
+  free(mine);
+  free(links);
+  return count;
+}
+#endif
+
+/* --init: sends sig (0: none) to the descendants of run that are left,
+   and returns whether there are any. As PID 1, kill(-1) reaches every
+   other process, and kill(-1, 0) fails with ESRCH only when none is left,
+   zombies included. */
+static int descendants_left(struct child *c, int sig) {
+  switch (c->reach) {
+  case REACH_ALL:
+    if (sig != 0) (void)kill(-1, sig);
+    return kill(-1, 0) == 0;
+  case REACH_PROC:
+#if defined(__linux__)
+  {
+    long n = proc_descendants(sig);
+    if (n < 0) {
+      complain(EXIT_REFUSED,
+               "run: read /proc: %s; the descendants left are not ended",
+               strerror(errno));
+      c->reach = REACH_NONE;
+      return 0;
+    }
+    return n > 0;
+  }
+#endif
+  case REACH_NONE:
+  default: return 0;
+  }
+}
+
+/* --init: makes run the reaper of every orphan below it. Every child that
+   no other watch names is reaped by sigport (SIGPORT_CHILD_ANY), and, on
+   Linux, run becomes a child subreaper unless it is PID 1 already, so
+   that orphans of its descendants come to it. Before the fork, so that no
+   orphan slips past. Returns 0 or an exit status. */
+static int become_reaper(struct child *c) {
+  int rc = sigport_watch_child(SIGPORT_CHILD_ANY, on_orphan, c);
+  if (rc != 0) return library_failed(rc);
+  c->reach = getpid() == 1 ? REACH_ALL : REACH_NONE;
+#if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
+  if (c->reach != REACH_ALL) {
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) != 0)
+      return system_failed("prctl(PR_SET_CHILD_SUBREAPER)", errno);
+    c->reach = REACH_PROC;
+  }
+#endif
+  return 0;
+}
+
+/* --init: how long run waits for the descendants after SIGKILL. Only a
+   process that cannot be woken (uninterruptible sleep) outlasts it. */
+#define KILL_WAIT_SECONDS 5
+
+/* --init, once the child has ended: TERM (and CONT, so that a stopped one
+   acts on it) to the descendants left, then wait for them, reaping as
+   they end, until none is left or the grace has passed; then KILL what
+   remains, as often as new ones show up, until none is left, or say which
+   are left after KILL_WAIT_SECONDS. Returns 0 or an exit status. */
+static int end_descendants(struct child *c, struct waker *w) {
+  double deadline = now_seconds() + c->opts->grace;
+  int rc;
+  (void)sigport_dispatch();
+  if (!descendants_left(c, 0)) return 0;
+  if (c->opts->grace > 0) {
+    (void)descendants_left(c, SIGTERM);
+    (void)descendants_left(c, SIGCONT);
+    for (;;) {
+      if ((rc = wait_event(w, deadline)) != 0) return rc;
+      (void)sigport_dispatch();
+      if (!descendants_left(c, 0)) return 0;
+      if (now_seconds() >= deadline) break;
+    }
+  }
+  deadline = now_seconds() + KILL_WAIT_SECONDS;
+  while (descendants_left(c, SIGKILL)) {
+    if (now_seconds() >= deadline) {
+      complain(EXIT_REFUSED,
+               "run: descendants are left %d seconds after SIGKILL; run "
+               "ends without them",
+               KILL_WAIT_SECONDS);
+      return 0;
+    }
+    if ((rc = wait_event(w, deadline)) != 0) return rc;
+    (void)sigport_dispatch();
+  }
+  return 0;
+}
+
+/* run cannot go on supervising: the child is killed, and reaped here
+   after its watch is dropped, so that it is not left behind. With --init
+   the descendants get SIGKILL too. */
+static void abandon(struct child *c) {
+  int status;
+  (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
+  if (c->opts->init) (void)descendants_left(c, SIGKILL);
+  if (c->watched) (void)sigport_unwatch_child(c->pid);
+  while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  c->pid = 0;
+}
+
+/* Ends run the way the child ended. Does not return. */
+static void end_like(const sigport_child_status_t *st) {
   fflush(stdout);
-  sigport_exit_with_status(wait_status);
+  if (st->signo != 0) {
+    if (sigport_default_action(st->signo) == SIGPORT_ACTION_CORE) {
+      /* The child's core dump, if any, is the one that matters. */
+      struct rlimit none = {0, 0};
+      (void)setrlimit(RLIMIT_CORE, &none);
+    }
+    /* PID 1 ignores every signal it has no handler for, even one that it
+       sends itself: a shell sees 128 + signo either way. */
+    if (getpid() == 1) exit(128 + st->signo);
+    sigport_exit_by_signal(st->signo);
+  }
+  exit(st->code);
 }
 
 static int cmd_run(const struct sigport_cli *cli) {
   struct child c;
   struct waker w;
-  int rc, timed_out = 0, status = 0;
+  int rc, timed_out = 0;
   memset(&c, 0, sizeof c);
   c.opts = &cli->run;
+  c.reach = REACH_NONE;
   rc = sigport_init(0);
   if (rc != 0) return library_failed(rc);
   /* Handlers go in before the fork: a signal that comes before the child's
@@ -780,18 +1057,22 @@ static int cmd_run(const struct sigport_cli *cli) {
     sigport_shutdown();
     return rc;
   }
-  rc = spawn(&c, cli->args);
-  if (rc == 0) rc = supervise(&c, &w, &timed_out, &status);
-  if (rc != 0 && c.pid != 0) {
-    /* run failed while the child runs: it is not left behind. */
-    (void)sigport_kill(c.pid, SIGPORT_SIGKILL);
-    while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
+  if (c.opts->init) rc = become_reaper(&c);
+  if (rc == 0) rc = spawn(&c, cli->args);
+  if (rc == 0) rc = supervise(&c, &w, &timed_out);
+  /* run failed while the child runs: it is not left behind. */
+  if (rc != 0 && c.pid != 0) abandon(&c);
+  if (rc == 0 && c.opts->init && (rc = end_descendants(&c, &w)) != 0)
+    (void)descendants_left(&c, SIGKILL);
   run_cleanup(&c, &w);
   if (rc != 0) return rc;
+  if (c.st.lost)
+    return complain(EXIT_REFUSED,
+                    "run: the status of pid %ld was lost: something else in "
+                    "run reaped it",
+                    (long)c.st.pid);
   if (timed_out) return EXIT_TIMEDOUT;
-  end_like(status);
+  end_like(&c.st);
   return EXIT_REFUSED;
 }
 #else /* _WIN32 */
@@ -865,6 +1146,9 @@ static int cmd_run(const struct sigport_cli *cli) {
   double deadline;
   DWORD code = 1;
   int rc, i, timed_out = 0;
+  if (o->init)
+    return complain(EXIT_USAGE, "run: --init is not available on Windows, "
+                                "where a process adopts no orphans");
   for (i = 0; i < cli->nargs; i++) {
     if ((i > 0 && append(&cmdline, &len, &cap, " ", 1) != 0) ||
         append_quoted(&cmdline, &len, &cap, cli->args[i]) != 0) {
@@ -1083,7 +1367,8 @@ static const char help_main[] =
     "  watch [--count N] [--timeout SECONDS] [--json] [--queue] SIGNAL...\n"
     "                                print the signals this process gets\n"
     "  run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]\n"
-    "      [--forward LIST | --no-forward] [--] COMMAND [ARG...]\n"
+    "      [--forward LIST | --no-forward] [--init [--grace SECONDS]]\n"
+    "      [--] COMMAND [ARG...]\n"
     "                                run a command, pass signals on to it\n"
     "  mask [PID]                    pending, blocked, ignored, caught\n"
     "\n"

@@ -164,6 +164,8 @@ need_linux() {
 # this. The limits:
 #   proc-status  /proc/PID/status of an emulated process shows qemu's own
 #                dispositions: every signal caught, none ignored or blocked.
+#   subreaper    qemu-user (7.2) does not pass prctl(PR_SET_CHILD_SUBREAPER)
+#                on: the emulated process gets EINVAL.
 qemu_limit() {
   local why
   case ${SIGPORT_TEST_EMULATOR:-} in
@@ -174,6 +176,9 @@ qemu_limit() {
     proc-status)
       why="/proc/PID/status of an emulated process shows qemu's own"
       why+=" dispositions"
+      ;;
+    subreaper)
+      why="qemu-user refuses prctl(PR_SET_CHILD_SUBREAPER) with EINVAL"
       ;;
     *) fail "qemu_limit: unknown limit '$1'" ;;
   esac
