@@ -77,7 +77,9 @@ build_lib() {
   shift 2
   mkdir -p "$dir"
   for src in "${lib_sources[@]}"; do
-    "$cc" "${common[@]}" "$@" -c "$src" -o "$dir/$(basename "$src" .c).o" || return 1
+    # src/child.c and src/posix/child.c: the directory is in the name.
+    "$cc" "${common[@]}" "$@" -c "$src" \
+      -o "$dir/$(basename "$(dirname "$src")")_$(basename "$src" .c).o" || return 1
   done
 }
 

@@ -41,6 +41,8 @@ static void check_same(const struct sigport_cli *a,
   CHECK(a->run.timeout == b->run.timeout);
   CHECK(a->run.kill_after == b->run.kill_after);
   CHECK(a->run.timeout_signal == b->run.timeout_signal);
+  CHECK(a->run.init == b->run.init);
+  CHECK(a->run.grace == b->run.grace);
   CHECK(a->mask_pid == b->mask_pid);
   CHECK(a->mask_pid_value == b->mask_pid_value);
   for (s = 0; s < SIGPORT_NSIG; s++) {
@@ -124,6 +126,11 @@ static void check_parsed(const struct sigport_cli *c, int argc, char **argv) {
     CHECK(time_in_range(c->run.timeout));
     CHECK(time_in_range(c->run.kill_after));
     CHECK(is_named_signal(c->run.timeout_signal));
+    CHECK(c->run.init == 0 || c->run.init == 1);
+    CHECK(time_in_range(c->run.grace));
+    /* --grace is refused without --init: a grace other than the default
+       comes with it. */
+    CHECK(c->run.init || c->run.grace == 5);
     CHECK(c->run.forward[0] == 0 && c->run.guard[0] == 0);
     for (s = 1; s < SIGPORT_NSIG; s++) {
       CHECK(c->run.forward[s] <= 1 && c->run.guard[s] <= 1);
