@@ -154,6 +154,9 @@ EOF
 # count the same SIGUSR1 deliveries.
 example_two_loops() {
   local pid i usr1=5 usr2=3 burst=20 a b
+  if qemu_limit i386-threads "two_loops, whose loops are threads"; then
+    exit 77
+  fi
   start_job "$work/loops.out" "$exe"
   pid=$job
   wait_for "$work/loops.out" "^ready in pid $pid\$"

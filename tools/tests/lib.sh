@@ -166,6 +166,9 @@ need_linux() {
 #                dispositions: every signal caught, none ignored or blocked.
 #   subreaper    qemu-user (7.2) does not pass prctl(PR_SET_CHILD_SUBREAPER)
 #                on: the emulated process gets EINVAL.
+#   i386-threads qemu-i386 (7.2) only: threads misbehave (pthread_join
+#                fails or hands back garbage), as tests/helpers.h's
+#                SP_QEMU_I386_THREADS says.
 qemu_limit() {
   local why
   case ${SIGPORT_TEST_EMULATOR:-} in
@@ -173,6 +176,14 @@ qemu_limit() {
     *) return 1 ;;
   esac
   case $1 in
+    i386-threads)
+      case ${SIGPORT_TEST_EMULATOR} in
+        *qemu-i386*) ;;
+        *) return 1 ;;
+      esac
+      why="threads misbehave under qemu-i386 (pthread_join fails or"
+      why+=" returns garbage)"
+      ;;
     proc-status)
       why="/proc/PID/status of an emulated process shows qemu's own"
       why+=" dispositions"
