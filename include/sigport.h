@@ -1214,7 +1214,9 @@ SIGPORT_EXTERN int sigport_siginterrupt(int signum, int flag);
 /* Ends the process as the default action of signum would, so that a parent
    sees "killed by signal": the default action is restored, the signal
    unblocked and raised. Where the default is to ignore, stop or continue,
-   or the raise did not end the process, it calls _exit(128 + signum). A
+   or the raise did not end the process, it calls _exit(128 + signum), at
+   once for PID 1 (the init of a pid namespace), which no signal of its
+   own with the default action ends. A
    number that is not a signal exits with status 128 + signum as well where
    that is in [1; 255] (signum -127 to 127), and with 255 otherwise, so it
    never ends the process as a success. atexit handlers do not run.

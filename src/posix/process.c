@@ -114,6 +114,9 @@ void sigport_exit_by_signal(int signum) {
   if (signum < 1 || signum >= SIGPORT_NSIG)
     _exit(sp__exit_status_of_invalid(signum));
   action = sigport_default_action(signum);
+  /* The kernel drops a signal with the default action sent to an init by
+     itself: waiting for it would be for nothing. */
+  if (getpid() == 1) _exit(128 + signum);
   if (action == SIGPORT_ACTION_TERMINATE || action == SIGPORT_ACTION_CORE) {
     struct sigaction dfl;
     sigset_t set;
