@@ -965,7 +965,13 @@ SIGPORT_EXTERN int sigport_unwatch_child(sigport_pid_t pid);
 
 /* An fd that becomes readable when a watched child has ended (or when
    reports are left for the next dispatch), for an event loop: when it is,
-   call sigport_dispatch(), which reaps, reports and empties it. A POSIX
+   call sigport_dispatch(), which reaps, reports and empties it, even
+   before the SIGCHLD of that end has come (the kernel wakes a pidfd's
+   pollers first): once this fd has been handed out, and while something
+   is watched, a dispatch with nothing pending asks whether it is readable
+   (one poll() with no wait on Linux and the BSDs; a load in the
+   fallback). Call sigport_dispatch() when it is readable, whatever
+   sigport_pending() says. A POSIX
    wakeup fd (sigport_set_wakeup_fd()) gets SIGCHLD's byte too; a Windows
    one, which carries signal numbers only, does not. Linux: the epoll set of the pidfds (or, in the fallback,
    of the SIGCHLD doorbell); other POSIX systems: the SIGCHLD doorbell;

@@ -31,6 +31,23 @@ static struct {
 } any;
 /* An entry kept for SIGPORT_CHILD_ANY's next report. */
 static struct sp_child *spare;
+/* Whether sigport_child_fd() has handed the fd out: then it stays until
+   the last shutdown. */
+static int fd_given;
+
+/* Keeps sp__state.child_poll up to date. Under the lock. */
+static void update_poll(void) {
+  atomic_store_explicit(&sp__state.child_poll,
+                        started && fd_given && (watched != NULL || any.on),
+                        SP_RELAXED);
+}
+
+int sp__child_poll(void) {
+  if (!sp__backend_child_ready()) return 0;
+  atomic_store_explicit(&sp__state.child_due, 1, SP_RELAXED);
+  return 1;
+}
+
 /* In a fork() child: the parent's entries and index, which the child
    forgets but cannot free in the fork handler; its next child watch call
    or its last shutdown frees them. */
@@ -101,6 +118,7 @@ static void index_add(struct sp_child *c) {
   c->next = watched;
   if (watched != NULL) watched->prev = c;
   watched = c;
+  update_poll();
 }
 
 /* Takes c out of the index and the watched list. */
@@ -121,6 +139,7 @@ static void index_remove(struct sp_child *c) {
   else watched = c->next;
   if (c->next != NULL) c->next->prev = c->prev;
   c->prev = c->next = NULL;
+  update_poll();
 }
 
 static void ready_push(struct sp_child *c) {
@@ -189,10 +208,6 @@ static int check_pid(sigport_pid_t pid, const char *fn) {
   return 0;
 }
 
-/* Whether sigport_child_fd() has handed the fd out: then it stays until
-   the last shutdown. */
-static int fd_given;
-
 static int start(const char *fn) {
   int rc;
   free_forked();
@@ -239,6 +254,7 @@ int sigport_watch_child(sigport_pid_t pid, sigport_child_fn fn, void *arg) {
       any.on = 1;
       any.fn = fn;
       any.arg = arg;
+      update_poll();
       /* Children that ended before are reaped at the next dispatch. */
       sp__child_due();
     }
@@ -333,6 +349,7 @@ int sigport_unwatch_child(sigport_pid_t pid) {
       any.on = 0;
       any.fn = NULL;
       any.arg = NULL;
+      update_poll();
       drop_ready(is_any, pid);
     }
     sp__backend_unlock();
@@ -366,6 +383,7 @@ sigport_socket_t sigport_child_fd(void) {
   if (start(name) == 0) {
     fd = sp__backend_child_fd();
     fd_given = 1;
+    update_poll();
   }
   sp__backend_unlock();
   return fd;
@@ -422,6 +440,7 @@ void sp__child_shutdown(void) {
   if (started) sp__backend_child_stop();
   started = 0;
   fd_given = 0;
+  update_poll();
 }
 
 void sp__child_after_fork(void) {
@@ -443,4 +462,5 @@ void sp__child_after_fork(void) {
   any.arg = NULL;
   started = 0;
   fd_given = 0;
+  update_poll();
 }

@@ -77,6 +77,9 @@ void sp__child_any_reaped(const sigport_child_status_t *st);
    sp__child_reaped() for each, and, if SIGPORT_CHILD_ANY is watched, the
    other children that ended (sp__child_any_reaped()).
    fd: sigport_child_fd(), made by start.
+   ready: whether the child fd has news that no SIGCHLD has made due yet
+   (a readable pidfd set); main thread, without the lock, between start
+   and stop. 0 where every end is made due before the fd becomes readable.
    kick: makes the child fd readable (sp__child_due() calls it, after the
    due flag is set); the next harvest empties it. Async-signal-safe, and
    called from any thread, without the lock: between start and stop only.
@@ -89,6 +92,7 @@ void sp__backend_child_close(struct sp_child *c);
 void sp__backend_child_harvest(void);
 sigport_socket_t sp__backend_child_fd(void);
 void sp__backend_child_kick(void);
+int sp__backend_child_ready(void);
 void sp__backend_child_after_fork(void);
 
 /* Makes the next dispatch harvest: sets the due flag and the pending
@@ -104,6 +108,11 @@ void sp__child_due(void);
    the lock; the first non-zero result stops the reports, and leaves the
    rest (and the flag) for the next dispatch. */
 int sp__child_dispatch(void);
+
+/* sigport_dispatch() with nothing pending while child_poll is set (main
+   thread): 1 when the backend finds the child fd readable, which makes
+   the harvest due. */
+int sp__child_poll(void);
 
 /* The last sigport_shutdown(), under the lock: every entry is dropped
    without reaping, the backend stopped. */

@@ -183,8 +183,13 @@ int(sigport_pending)(void) {
 int sigport_dispatch(void) {
   if (!sp__is_main_thread() || !sp__initialised())
     return sp__check_main("sigport_dispatch");
-  if (SP_LIKELY(!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)))
+  if (SP_LIKELY(!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED))) {
+    /* A loop woken by the child fd before the SIGCHLD came (child.c). */
+    if (SP_UNLIKELY(atomic_load_explicit(&sp__state.child_poll, SP_RELAXED)) &&
+        sp__child_poll())
+      return dispatch_all();
     return 0;
+  }
   return dispatch_all();
 }
 

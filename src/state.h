@@ -186,6 +186,11 @@ struct sp_state {
   /* A child watch's end may have come (child.c): the next dispatch
      harvests. */
   sp_atomic_int child_due;
+  /* 1 while sigport_child_fd() has been handed out and something is
+     watched: a dispatch with nothing pending then asks the backend
+     whether the child fd is readable (child.c), since a loop may wake on
+     it before the SIGCHLD that tells of the same end. */
+  sp_atomic_int child_poll;
   /* Under the lock: 1 while the child watches hold SIGCHLD and need its
      deliveries dispatched (kept here, not in struct sp_sig, which stays
      128 bytes on LP64 so that indexing it is a shift). */

@@ -533,6 +533,47 @@ START_TEST(test_child_fd) {
 }
 END_TEST
 
+/* The child fd readable before any SIGCHLD came (the kernel wakes a
+   pidfd's pollers before it signals the parent; here SIGCHLD is held
+   back by the mask): the dispatch a loop makes then reports the child,
+   and the late SIGCHLD reports nothing twice. The fallback hears of ends
+   through SIGCHLD only: there the fd stays quiet until it comes. */
+START_TEST(test_fd_before_sigchld) {
+  sigset_t chld, old;
+  struct pollfd p;
+  pid_t pid = spawn_paused();
+  int rc;
+  p.fd = (int)sigport_child_fd();
+  p.events = POLLIN;
+  SP_ASSERT_OK(sigport_watch_child(pid, record, NULL));
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ck_assert_int_eq(sigprocmask(SIG_BLOCK, &chld, &old), 0);
+  kill(pid, SIGKILL);
+  wait_ended(pid);
+  ck_assert_int_eq(sigport_pending(), 0);
+  rc = poll(&p, 1, fallback_forced() ? 0 : 30000);
+  if (fallback_forced()) {
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(sigport_dispatch(), 0);
+    ck_assert_int_eq(got.n, 0);
+  } else {
+    ck_assert_int_eq(rc, 1);
+    ck_assert_int_eq(sigport_dispatch(), 0);
+    ck_assert_int_eq(got.n, 1);
+    ck_assert_int_eq(report_of(pid)->signo, SIGKILL);
+    p.revents = 0;
+    ck_assert_int_eq(poll(&p, 1, 0), 0);
+  }
+  /* The SIGCHLD now: the trip runs, and a dispatch reports it once. */
+  ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+  ck_assert_int_eq(sigport_pending(), 1);
+  ck_assert_int_eq(sigport_dispatch(), 0);
+  ck_assert_int_eq(got.n, 1);
+  ck_assert_int_eq(report_of(pid)->signo, SIGKILL);
+}
+END_TEST
+
 /* The path in use: a pidfd per watched child, or none in the fallback. */
 START_TEST(test_path) {
   pid_t a = spawn_paused(), b = spawn_paused();
@@ -747,6 +788,7 @@ Suite *sp_suite_child(void) {
   tcase_add_test(tc, test_callback_result);
   tcase_add_test(tc, test_any);
   tcase_add_test(tc, test_child_fd);
+  tcase_add_test(tc, test_fd_before_sigchld);
   tcase_add_test(tc, test_path);
   tcase_add_test(tc, test_fork);
   tcase_add_test(tc, test_out_of_descriptors);

@@ -27,6 +27,7 @@
  * installed and counts each delivery for dispatch, which harvests.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -236,6 +237,26 @@ void sp__backend_child_stop(void) {
 }
 
 sigport_socket_t sp__backend_child_fd(void) { return child_fd; }
+
+int sp__backend_child_ready(void) {
+  /* The fallback's fd is the watch's, which the SIGCHLD trip rings
+     before it counts the delivery for dispatch: its untaken count says. */
+  if (bell != NULL)
+    return atomic_load_explicit(&bell->count[SIGPORT_SIGCHLD], SP_RELAXED) !=
+           0;
+#if defined(__linux__) || defined(SP_CHILD_KQUEUE)
+  {
+    /* The kernel wakes a pidfd's pollers before it sends SIGCHLD. */
+    struct pollfd p;
+    p.fd = child_fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    return child_fd >= 0 && poll(&p, 1, 0) == 1;
+  }
+#else
+  return 0;
+#endif
+}
 
 void sp__backend_child_kick(void) {
   if (kick_wr != -1) {
