@@ -10,8 +10,10 @@ bench_build=${BENCH_BUILD:-$bench_root/build/bench}
 bench_bin=$bench_build/bin
 bench_log=$bench_build/build.log
 
-bench_packages="gcc make cmake ninja-build pkg-config python3 valgrind \
-gnuplot-nox libuv1-dev libevent-dev libglib2.0-dev"
+# libc6-dev: its libc.a links the child of the child-reaping workload
+# statically.
+bench_packages="gcc libc6-dev make cmake ninja-build pkg-config python3 \
+valgrind gnuplot-nox libuv1-dev libevent-dev libglib2.0-dev"
 
 # Installs the Debian packages that are missing (apt-get update first).
 bench_install_deps() {

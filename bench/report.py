@@ -411,6 +411,288 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
                        for ir_, text, f in lines])
 
 
+# The child-reaping workload's arms: (name, label, how its children start).
+CHILD_ARMS = [
+    ("raw", "raw: blocking `waitid(P_ALL)`, no loop (floor)",
+     "`posix_spawn()`"),
+    ("sigport", "sigport, pidfd path: poll `sigport_child_fd()`, "
+     "`sigport_dispatch()`", "`posix_spawn()`, then `sigport_watch_child()`"),
+    ("sigport-fallback", "sigport, fallback (`SIGPORT_CHILD_FALLBACK=1`)",
+     "`posix_spawn()`, then `sigport_watch_child()`"),
+    ("libuv", "libuv: `uv_spawn()` with `exit_cb`",
+     "`uv_spawn()` (libuv 1.44: `fork()` + exec)"),
+    ("glib", "GLib: `g_child_watch_add()`",
+     "`posix_spawn()`, then `g_child_watch_add()`"),
+    ("python-pidfd", "CPython asyncio, `PidfdChildWatcher`",
+     "`asyncio.create_subprocess_exec(close_fds=False)`: `os.posix_spawn()`"),
+    ("python-threaded", "CPython asyncio, `ThreadedChildWatcher`",
+     "`asyncio.create_subprocess_exec(close_fds=False)`: `os.posix_spawn()`"),
+]
+# The peers sigport is compared with.
+CHILD_PEERS = ["libuv", "glib", "python-pidfd", "python-threaded"]
+# The arms whose library registers a child in its spawn call.
+CHILD_NO_WATCH = {"raw", "libuv"}
+
+
+def child_figures(R, arm, mode, n):
+    """An arm's medians at n children: a dict, or None if it did not run."""
+    peer = f"{arm}/{mode}"
+    reap = R.med("child", peer, f"reap cpu@{n}")
+    if reap is None:
+        return None
+    f = {m: R.med("child", peer, f"{m}@{n}") for m in
+         ("start cpu", "watch cpu", "gate cpu", "reap wall", "lat median",
+          "lat p99", "lat max", "turns", "wall")}
+    f["reap cpu"] = reap
+    watch = 0.0 if arm in CHILD_NO_WATCH else (f["watch cpu"] or 0.0)
+    f["cpu"] = reap + watch
+    runs = [rd for rd in R.rounds("child", peer) if f"reaped@{n}" in rd]
+    f["runs"] = len(runs)
+    f["reaped"] = [int(rd[f"reaped@{n}"]) for rd in runs]
+    f["wrong"] = sum(int(rd.get(f"wrong@{n}", 0)) for rd in runs)
+    f["exact"] = all(r == n for r in f["reaped"]) and f["wrong"] == 0
+    return f
+
+
+def fmt_turns(v):
+    """Loop turns per exit: three decimals below 0.1."""
+    return fmt(v) if v is None or v >= 0.1 else f"{v:.3f}"
+
+
+def fmt_us(ns):
+    """Nanoseconds shown in microseconds."""
+    return fmt(None if ns is None else ns / 1000, "µs")
+
+
+def child_table(rep, R, mode, n):
+    """One table: every arm at n children. Returns {arm: figures}."""
+    figs = {a: child_figures(R, a, mode, n) for a, _, _ in CHILD_ARMS}
+    figs = {a: f for a, f in figs.items() if f is not None}
+    if not figs:
+        return figs
+    bp_cpu, bv_cpu = min(((f["cpu"], a) for a, f in figs.items()
+                          if a in CHILD_PEERS), default=(None, None))[::-1]
+    bp_lat, bv_lat = min(((f["lat median"], a) for a, f in figs.items()
+                          if a in CHILD_PEERS and f["lat median"] is not None),
+                         default=(None, None))[::-1]
+    rows = []
+    for a, label, _ in CHILD_ARMS:
+        f = figs.get(a)
+        if f is None:
+            continue
+        reaped = ", ".join(fmt(r) for r in f["reaped"]) + f" of {fmt(n)}"
+        if f["wrong"]:
+            reaped += f" (**{fmt(f['wrong'])} wrong**)"
+        watch = "in its spawn" if a in CHILD_NO_WATCH else \
+            fmt_us(f["watch cpu"])
+        rows.append([label, reaped, fmt_us(f["cpu"]), watch,
+                     fmt_ratio(ratio(f["cpu"], bv_cpu)),
+                     fmt_us(f["lat median"]), fmt_us(f["lat p99"]),
+                     fmt_ratio(ratio(f["lat median"], bv_lat)),
+                     fmt_turns(f["turns"]), fmt_us(f["start cpu"])])
+        peer = f"{a}/{mode}@{n}"
+        rep.tsv_row("child", peer, "cpu per exit", f["cpu"], "ns", None,
+                    ratio(f["cpu"], bv_cpu))
+        rep.tsv_row("child", peer, "watch cpu", f["watch cpu"], "ns")
+        rep.tsv_row("child", peer, "reap cpu", f["reap cpu"], "ns")
+        rep.tsv_row("child", peer, "start cpu", f["start cpu"], "ns")
+        rep.tsv_row("child", peer, "exit to callback median",
+                    f["lat median"], "ns", None, ratio(f["lat median"],
+                                                       bv_lat))
+        rep.tsv_row("child", peer, "exit to callback p99", f["lat p99"],
+                    "ns")
+        rep.tsv_row("child", peer, "reaped", min(f["reaped"]), "")
+    rep.table(["arm", "reaped (each run)", "CPU / exit",
+               "of which the watch call",
+               f"× best peer ({CHILD_SHORT.get(bp_cpu, '-')})",
+               "exit → callback median", "p99",
+               f"× best peer ({CHILD_SHORT.get(bp_lat, '-')})",
+               "loop turns / exit", "start CPU / child (not counted)"], rows)
+    return figs
+
+
+CHILD_SHORT = {"libuv": "libuv", "glib": "GLib",
+               "python-pidfd": "CPython pidfd",
+               "python-threaded": "CPython threaded"}
+
+
+def children(rep, R, targets, quick):
+    """Section 8: start N children, at most a wave alive, reap them all."""
+    keys = [k for k in R.vals if k[0] == "child" and "@" in k[2]]
+    if not keys:
+        return
+    ns = defaultdict(set)  # mode -> the N it ran
+    for k in keys:
+        ns[k[1].split("/")[1]].add(int(k[2].split("@")[1]))
+    wave = R.med("childcfg", "all", "wave")
+    wave_s = fmt(wave) if wave is not None else "?"
+    rep.line("## 8. Child processes: start N, reap them all")
+    rep.line()
+    rep.line(f"N children, in waves of at most {wave_s} alive at once "
+             "(`child.c`, `child_python.py`). Every arm starts the same "
+             "child, `child_exit` (statically linked, in place of "
+             "`/bin/true`): it blocks on the wave's gate pipe, then stores "
+             "`CLOCK_MONOTONIC` in a shared file just before `_exit()` with "
+             "a code that depends on its index. A wave: start all its "
+             "children (none can end yet), call the library's watch "
+             "function for each where it has one, then open the gate and "
+             "turn the loop until every child of the wave has been "
+             "reported. *Serial*: one byte into the gate, and one more from "
+             "each callback, so that the children end one at a time, each "
+             "while the rest of its wave is alive: the case where a "
+             "reaper's cost per exit may grow with the children alive. "
+             "*Burst*: the gate's write end is closed, and the whole wave "
+             "ends at once, as a wave of `/bin/true` started before the "
+             "loop turns would have: a reaper that looks at every child "
+             "then finds many ended at each look.")
+    rep.line()
+    rep.line("*CPU / exit*: the reaper process's user + system time "
+             "(`getrusage(RUSAGE_SELF)`, every thread: GLib's worker "
+             "thread and CPython's waiter threads count; the children's own "
+             "time does not) while the loop reaps, plus that of the watch "
+             "calls (shown apart), divided by N. The start is timed on its "
+             "own and not counted (last column): the start methods differ "
+             "where the API decides them. In serial, the writes that open "
+             "the gate are timed on their own (`CLOCK_THREAD_CPUTIME_ID`) "
+             "and taken out. *Exit → callback*: the time the callback ran "
+             "less the child's stamp, so the kernel's exit of the child is "
+             "in it for every arm. *Reaped*: the children reported with "
+             "the status they exited with, in each run; a wrong code, a "
+             "second report or an unknown pid counts as wrong. *Loop "
+             "turns*: the loop's turns (a `poll()` and a dispatch, a "
+             "`uv_run()`, a `g_main_context_iteration()`, a `waitid()`) "
+             "per exit; more than one in serial means turns that woke and "
+             "reported nothing. *× best "
+             "peer* divides by the best of libuv, GLib and the two CPython "
+             "arms. Medians over the runs.")
+    rep.line()
+    ran = {k[1].split("/")[0] for k in keys}
+    rep.table(["arm", "how its children start"],
+              [[label, start] for a, label, start in CHILD_ARMS if a in ran])
+    checks = []
+    for a in ("sigport", "sigport-fallback", "python-pidfd"):
+        got = sorted((int(k[2].split()[2]), R.med(*k)) for k in R.vals
+                     if k[0] == "childcheck" and k[1] == a)
+        if got:
+            checks.append(f"{a} " + ", ".join(f"{fmt(v)} for {fmt(w)}"
+                                             for w, v in got))
+    if checks:
+        rep.line("Which path ran: the pidfds open once the first wave was "
+                 "watched (medians), " + "; ".join(checks) + ".")
+        rep.line()
+
+    figs_by = {}  # (mode, n) -> {arm: figures}
+    wrong = []
+    for mode in ("serial", "burst"):
+        for n in sorted(ns.get(mode, ())):
+            title = "one at a time" if mode == "serial" else "a wave at once"
+            rep.line(f"### {mode.capitalize()} ({title}), N = {fmt(n)}")
+            rep.line()
+            figs = child_table(rep, R, mode, n)
+            figs_by[(mode, n)] = figs
+            wrong += [f"{a} ({mode}, N = {fmt(n)})" for a, f in figs.items()
+                      if not f["exact"]]
+            g = [f["gate cpu"] for f in figs.values()
+                 if f["gate cpu"] is not None]
+            if mode == "serial" and g:
+                rep.line(f"Each write that let a child go cost the reaper "
+                         f"{fmt_us(min(g))} – {fmt_us(max(g))}, "
+                         "not counted above.")
+                rep.line()
+            for a in ("sigport", "sigport-fallback"):
+                f = figs.get(a)
+                if f is not None:
+                    targets.append((
+                        f"children ({mode}), N = {fmt(n)}: {a} reported "
+                        "each child once, with its status",
+                        ", ".join(fmt(r) for r in f["reaped"]) +
+                        f" of {fmt(n)}" +
+                        (f", {fmt(f['wrong'])} wrong" if f["wrong"] else ""),
+                        f["exact"]))
+    targets.append(("children: every arm reported every child once, with "
+                    "its status",
+                    "all" if not wrong else "not: " + ", ".join(wrong),
+                    not wrong))
+
+    # The targets: at the largest N of the serial runs.
+    sns = sorted(ns.get("serial", ()))
+    if sns:
+        hi = sns[-1]
+        figs = figs_by[("serial", hi)]
+        s = figs.get("sigport")
+        peers = [f for a, f in figs.items() if a in CHILD_PEERS]
+        if s is not None and peers:
+            r = ratio(s["cpu"], min(f["cpu"] for f in peers))
+            targets.append((f"children (serial), N = {fmt(hi)}: sigport "
+                            "(pidfd) CPU per exit no more than the best "
+                            "peer's", fmt_ratio(r),
+                            r is not None and r <= 1.0))
+            r = ratio(s["lat median"], min(f["lat median"] for f in peers))
+            targets.append((f"children (serial), N = {fmt(hi)}: sigport "
+                            "(pidfd) exit → callback median no slower than "
+                            "the best peer's", fmt_ratio(r),
+                            r is not None and r <= 1.0))
+    for n in sorted(ns.get("burst", ())):
+        figs = figs_by[("burst", n)]
+        s = figs.get("sigport")
+        peers = {a: f for a, f in figs.items() if a in CHILD_PEERS}
+        if s is None or not peers:
+            continue
+        bp = min(peers, key=lambda a: peers[a]["cpu"])
+        fb = figs.get("sigport-fallback")
+        rep.line(f"In the burst, sigport's pidfd path costs "
+                 f"{fmt_us(s['cpu'])} per exit: "
+                 f"{fmt_ratio(ratio(s['cpu'], peers[bp]['cpu']))} the best "
+                 f"peer's ({CHILD_SHORT[bp]}, {fmt_us(peers[bp]['cpu'])})" +
+                 (f", and {fmt_ratio(ratio(s['cpu'], fb['cpu']))} sigport's "
+                  f"own fallback ({fmt_us(fb['cpu'])})"
+                  if fb is not None else "") +
+                 f". Its loop turns {fmt_turns(s['turns'])} times per exit" +
+                 (f" against the fallback's {fmt_turns(fb['turns'])}"
+                  if fb is not None and fb["turns"] is not None else "") +
+                 ". Each child costs the pidfd path six system calls of "
+                 "its own: `pidfd_open`, `epoll_ctl(ADD)` and "
+                 "`waitid(WNOWAIT)` at the watch, `waitid(P_PIDFD)`, "
+                 "`epoll_ctl(DEL)` and `close` when it ends; a walk of every "
+                 "watched pid that finds many ended at once pays one "
+                 "`waitpid` per child alive for all of them.")
+        rep.line()
+
+    rows = []
+    header = None
+    if len(sns) >= 2:
+        lo, hi = sns[0], sns[-1]
+        header = ["arm"] + [f"CPU / exit, N = {fmt(m)}" for m in sns] + \
+            [f"N = {fmt(hi)} / N = {fmt(lo)}"]
+        for a, label, _ in CHILD_ARMS:
+            by_n = {m: figs_by[("serial", m)][a] for m in sns
+                    if a in figs_by[("serial", m)]}
+            if not by_n:
+                continue
+            top = max(by_n)
+            r = ratio(by_n[top]["cpu"], by_n[lo]["cpu"]) if lo in by_n \
+                else None
+            rows.append([label] + [fmt_us(by_n[m]["cpu"]) if m in by_n
+                                   else "not run" for m in sns] +
+                        [fmt_ratio(r) + ("" if top == hi or r is None
+                                         else f" (N = {fmt(top)})")])
+            rep.tsv_row("child", f"{a}/serial", f"flatness {top}/{lo}", r, "")
+            if a == "sigport":
+                targets.append((f"children (serial): sigport (pidfd) CPU "
+                                f"per exit at N = {fmt(hi)} within 1.5x of "
+                                f"N = {fmt(lo)} (flat)", fmt_ratio(r),
+                                r is not None and r <= 1.5))
+    if rows:
+        rep.line("### Flatness: CPU per exit as N grows (serial)")
+        rep.line()
+        rep.line(f"At most {wave_s} children are alive at once, so from "
+                 f"N = {wave_s} on each exit comes with up to that many "
+                 f"others alive; at N = {fmt(sns[0])}, with up to "
+                 f"{fmt(min(sns[0], wave or sns[0]))}.")
+        rep.line()
+        rep.table(header, rows)
+
+
 def main():
     global rep_outdir
     rows_path, fn_path, ir_n, outdir, quick = sys.argv[1:6]
@@ -818,6 +1100,7 @@ def main():
                     check, "Ir")
 
     fanout(rep, R, targets, fan_lines, fan_ir_n, quick)
+    children(rep, R, targets, quick)
 
     # Targets.
     rep.line("## Targets")
