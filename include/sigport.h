@@ -667,6 +667,18 @@ SIGPORT_EXTERN int sigport_strsignal(int signum, const char **description);
    signum is not a signal here. A static string. All platforms. */
 SIGPORT_EXTERN const char *sigport_signame(int signum);
 
+/* The name of a siginfo code (sigport_siginfo_t.code) as the system
+   spells it: "SI_USER", "SI_QUEUE", "SI_TKILL", "SI_KERNEL", and the codes
+   of one signal, "SEGV_MAPERR", "BUS_ADRALN", "CLD_EXITED", "POLL_IN"...
+   Those numbers overlap from one signal to the next, so signo is the
+   signal the code came with (0: only the codes any signal may carry). A
+   static string. Windows: the console event, "CTRL_C_EVENT" ...
+   Errors, with NULL and sigport_last_error() set: SIGPORT_EVALUE for a
+   signo that is not 0 nor a signal here, or a code the system has no name
+   for with that signal ("sigport_codename: code 99 has no name for
+   SIGSEGV"). All platforms. */
+SIGPORT_EXTERN const char *sigport_codename(int signo, int code);
+
 /* Parses a signal name or number: "SIGINT", "INT", "int", "2" all give 2.
    Real-time signals in every form: "SIGRTMIN", "rtmin+3", "SIGRTMAX-1".
    "0" gives 0 (for sigport_kill()'s existence check). Windows also accepts

@@ -107,6 +107,10 @@ struct sp_signal_desc {
 /* The platform's named signals (real-time signals aside), with n set to
    their number; on Windows the CTRL events too. */
 const struct sp_signal_desc *sp__backend_signals(size_t *n);
+/* The name of a siginfo code that a delivery of signo carried (signo 0:
+   the codes any signal may carry), or NULL (sigport_codename()). */
+const char *sp__backend_codename(int signo, int code);
+
 /* SIGRTMIN and SIGRTMAX, or SIGPORT_ENOTAVAIL. */
 int sp__backend_rtmin(void);
 int sp__backend_rtmax(void);

@@ -197,3 +197,17 @@ int sigport_signum(const char *name) {
   return sp__fail(SIGPORT_EVALUE, "sigport_signum: unknown signal name '%.64s'",
                   name);
 }
+
+const char *sigport_codename(int signo, int code) {
+  const char *sig = signo != 0 ? sigport_signame(signo) : NULL, *name;
+  if (signo != 0 && sig == NULL) {
+    sp__fail(SIGPORT_EVALUE,
+             "sigport_codename: signal number %d is not a signal here", signo);
+    return NULL;
+  }
+  name = sp__backend_codename(signo, code);
+  if (name == NULL)
+    sp__fail(SIGPORT_EVALUE, "sigport_codename: code %d has no name for %s",
+             code, sig != NULL ? sig : "any signal");
+  return name;
+}

@@ -7,7 +7,9 @@
  */
 #if !defined(_WIN32)
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #endif
 #include <ctype.h>
 #include <limits.h>
@@ -640,6 +642,136 @@ START_TEST(test_console_events) {
 END_TEST
 #endif
 
+/* sigport_codename(): the codes of real deliveries, as a raw SA_SIGINFO
+   handler (not sigport's) and waitid() saw them. */
+#if !defined(_WIN32)
+static volatile sig_atomic_t seen_code;
+static void take_code(int signum, siginfo_t *si, void *context) {
+  (void)signum;
+  (void)context;
+  seen_code = si->si_code;
+}
+
+static int code_of_delivery(int signum, int how) {
+  struct sigaction sa, old;
+  union sigval v;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = take_code;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  ck_assert_int_eq(sigaction(signum, &sa, &old), 0);
+  seen_code = -12345;
+  v.sival_int = 7;
+  if (how == 0) ck_assert_int_eq(kill(getpid(), signum), 0);
+  if (how == 1) ck_assert_int_eq(sigqueue(getpid(), signum, v), 0);
+  ck_assert_int_ne(seen_code, -12345);
+  ck_assert_int_eq(sigaction(signum, &old, NULL), 0);
+  return seen_code;
+}
+
+START_TEST(test_codename_of_deliveries) {
+  siginfo_t si;
+  pid_t pid;
+  ck_assert_str_eq(sigport_codename(SIGUSR1, code_of_delivery(SIGUSR1, 0)),
+                   "SI_USER");
+  ck_assert_str_eq(sigport_codename(SIGUSR2, code_of_delivery(SIGUSR2, 1)),
+                   "SI_QUEUE");
+  /* A child's end, as waitid() reports it. */
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) _exit(3);
+  memset(&si, 0, sizeof si);
+  ck_assert_int_eq(waitid(P_PID, (id_t)pid, &si, WEXITED), 0);
+  ck_assert_str_eq(sigport_codename(SIGCHLD, si.si_code), "CLD_EXITED");
+}
+END_TEST
+
+/* A real fault's code: the faulting child's handler writes it to a pipe
+   and ends (write and _exit are async-signal-safe). */
+static int fault_fd = -1;
+static void fault_out(int signum, siginfo_t *si, void *context) {
+  int code = si->si_code;
+  (void)signum;
+  (void)context;
+  _exit(write(fault_fd, &code, sizeof code) == (ssize_t)sizeof code ? 0 : 3);
+}
+
+START_TEST(test_codename_of_fault) {
+  int fds[2], code = 0, status;
+  pid_t pid;
+  ck_assert_int_eq(pipe(fds), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    struct sigaction sa;
+    volatile char *page = mmap(NULL, 4096, PROT_READ,
+                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    fault_fd = fds[1];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = fault_out;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    if (page == MAP_FAILED || sigaction(SIGSEGV, &sa, NULL) != 0) _exit(2);
+    page[0] = 1;
+    _exit(4);
+  }
+  close(fds[1]);
+  ck_assert_int_eq(read(fds[0], &code, sizeof code), (ssize_t)sizeof code);
+  close(fds[0]);
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  /* Linux gives SEGV_ACCERR; qemu-ppc64le (7.2) says SEGV_MAPERR. Either
+     way the name is the code's. */
+  ck_assert_msg(code == SEGV_ACCERR || code == SEGV_MAPERR,
+                "a write to a read-only page came with code %d", code);
+  ck_assert_str_eq(sigport_codename(SIGSEGV, code),
+                   code == SEGV_ACCERR ? "SEGV_ACCERR" : "SEGV_MAPERR");
+}
+END_TEST
+
+START_TEST(test_codename_table) {
+  /* The same number is another signal's code. */
+  ck_assert_str_eq(sigport_codename(SIGSEGV, SEGV_MAPERR), "SEGV_MAPERR");
+  ck_assert_str_eq(sigport_codename(SIGCHLD, CLD_EXITED), "CLD_EXITED");
+  ck_assert_int_eq(SEGV_MAPERR, CLD_EXITED);
+  ck_assert_str_eq(sigport_codename(SIGCHLD, CLD_KILLED), "CLD_KILLED");
+  ck_assert_str_eq(sigport_codename(SIGBUS, BUS_ADRALN), "BUS_ADRALN");
+  ck_assert_str_eq(sigport_codename(SIGFPE, FPE_INTDIV), "FPE_INTDIV");
+  ck_assert_str_eq(sigport_codename(SIGILL, ILL_ILLOPC), "ILL_ILLOPC");
+  /* Any signal's codes, with a signal or without one. */
+  ck_assert_str_eq(sigport_codename(0, SI_USER), "SI_USER");
+  ck_assert_str_eq(sigport_codename(SIGSEGV, SI_USER), "SI_USER");
+  ck_assert_str_eq(sigport_codename(SIGTERM, SI_QUEUE), "SI_QUEUE");
+  ck_assert_ptr_null(sigport_codename(0, 9999));
+  ck_assert_ptr_nonnull(strstr(sigport_last_error(),
+                               "code 9999 has no name for any signal"));
+  ck_assert_ptr_null(sigport_codename(SIGSEGV, 4242));
+  ck_assert_ptr_nonnull(
+      strstr(sigport_last_error(), "code 4242 has no name for SIGSEGV"));
+  ck_assert_ptr_null(sigport_codename(SIGPORT_NSIG + 50, SI_USER));
+  {
+    char needle[64];
+    snprintf(needle, sizeof needle, "signal number %d is not a signal",
+             SIGPORT_NSIG + 50);
+    ck_assert_ptr_nonnull(strstr(sigport_last_error(), needle));
+  }
+  ck_assert_ptr_null(sigport_codename(-1, SI_USER));
+}
+END_TEST
+#else
+START_TEST(test_codename_console) {
+  ck_assert_str_eq(sigport_codename(SIGPORT_SIGINT, 0), "CTRL_C_EVENT");
+  ck_assert_str_eq(sigport_codename(SIGPORT_SIGBREAK, 1), "CTRL_BREAK_EVENT");
+  ck_assert_str_eq(sigport_codename(0, 6), "CTRL_SHUTDOWN_EVENT");
+  ck_assert_ptr_null(sigport_codename(SIGPORT_SIGINT, 3));
+  ck_assert_ptr_nonnull(
+      strstr(sigport_last_error(), "code 3 has no name for SIGINT"));
+  ck_assert_ptr_null(sigport_codename(SIGPORT_SIGINT, 99));
+  ck_assert_ptr_null(sigport_codename(5, 0));
+}
+END_TEST
+#endif
+
 Suite *sp_suite_names(void) {
   Suite *s = suite_create("names");
   TCase *tc = tcase_create("names");
@@ -652,6 +784,13 @@ Suite *sp_suite_names(void) {
   tcase_add_test(tc, test_valid_signals_round_trip);
 #if !defined(_WIN32)
   tcase_add_test(tc, test_names_match_kill_l);
+#endif
+#if !defined(_WIN32)
+  tcase_add_test(tc, test_codename_of_deliveries);
+  tcase_add_test(tc, test_codename_of_fault);
+  tcase_add_test(tc, test_codename_table);
+#else
+  tcase_add_test(tc, test_codename_console);
 #endif
 #if defined(__GLIBC__)
   tcase_add_test(tc, test_descriptions_match_glibc);

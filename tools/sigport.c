@@ -411,37 +411,11 @@ struct watch {
   int json, queue;
 };
 
-/* The name of a siginfo code, or its number written in buf. */
-static const char *code_name(int code, char *buf, size_t size) {
-#if defined(_WIN32)
-  static const char *const events[] = {"CTRL_C_EVENT", "CTRL_BREAK_EVENT",
-                                       "CTRL_CLOSE_EVENT", NULL, NULL,
-                                       "CTRL_LOGOFF_EVENT",
-                                       "CTRL_SHUTDOWN_EVENT"};
-  if (code >= 0 && code <= 6 && events[code] != NULL) return events[code];
-#else
-#ifdef SI_USER
-  if (code == SI_USER) return "SI_USER";
-#endif
-#ifdef SI_QUEUE
-  if (code == SI_QUEUE) return "SI_QUEUE";
-#endif
-#ifdef SI_TKILL
-  if (code == SI_TKILL) return "SI_TKILL";
-#endif
-#ifdef SI_KERNEL
-  if (code == SI_KERNEL) return "SI_KERNEL";
-#endif
-#ifdef SI_TIMER
-  if (code == SI_TIMER) return "SI_TIMER";
-#endif
-#ifdef SI_MESGQ
-  if (code == SI_MESGQ) return "SI_MESGQ";
-#endif
-#ifdef SI_ASYNCIO
-  if (code == SI_ASYNCIO) return "SI_ASYNCIO";
-#endif
-#endif
+/* The name of signum's siginfo code (sigport_codename()), or its number
+   written in buf. */
+static const char *code_name(int signum, int code, char *buf, size_t size) {
+  const char *name = sigport_codename(signum, code);
+  if (name != NULL) return name;
   snprintf(buf, size, "%d", code);
   return buf;
 }
@@ -465,7 +439,7 @@ static void print_take(const struct watch *w, int signum,
   } else {
     printf("%s count=%lu code=%s pid=%lld uid=%lu",
            name != NULL ? name : "-", info->count,
-           code_name(info->code, buf, sizeof buf), (long long)info->pid,
+           code_name(signum, info->code, buf, sizeof buf), (long long)info->pid,
            (unsigned long)info->uid);
     if (w->queue) printf(" value=%d", info->value_int);
     if (w->queue && lost > 0) printf(" lost=%lu", lost);
