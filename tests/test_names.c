@@ -661,6 +661,7 @@ static int code_of_delivery(int signum, int how) {
   sigemptyset(&sa.sa_mask);
   ck_assert_int_eq(sigaction(signum, &sa, &old), 0);
   seen_code = -12345;
+  memset(&v, 0, sizeof v); /* every byte: the kernel copies the union */
   v.sival_int = 7;
   if (how == 0) ck_assert_int_eq(kill(getpid(), signum), 0);
   if (how == 1) ck_assert_int_eq(sigqueue(getpid(), signum, v), 0);
