@@ -649,6 +649,8 @@ as_pid1() {
 #     (those whose parent is PPID, if given), PID 1 and the caller left out.
 #   wait_quiet [PPID]: waits up to 10 seconds for every such process to be
 #     gone, zombies included, then leaves the counts in $live and $zombies.
+#   wait_gone FILE: waits up to 10 seconds in all for each pid listed in
+#     FILE to be gone from /proc (reaped).
 #   wait_stopped PID: waits up to 10 seconds for PID to be stopped.
 write_init_lib() {
   cat >"$work/init.sh" <<'EOF'
@@ -685,6 +687,15 @@ wait_quiet() {
     [ "$_n" -lt 200 ] || return 0
     sleep 0.05
     _n=$((_n + 1))
+  done
+}
+wait_gone() {
+  _n=0
+  for _p in $(cat "$1"); do
+    while [ -e "/proc/$_p" ] && [ "$_n" -lt 200 ]; do
+      sleep 0.05
+      _n=$((_n + 1))
+    done
   done
 }
 wait_stopped() {
@@ -731,13 +742,7 @@ for i in 1 2 3 4 5; do (sleep 0.2 & echo $! >>"$out/orphans"); done
 (true & echo $! >>"$out/orphans")
 (sh "$out/../last.sh" "$out" &)
 wait_file "$out/last.ready"
-_n=0
-for p in $(cat "$out/orphans"); do
-  while [ -e "/proc/$p" ] && [ "$_n" -lt 200 ]; do
-    sleep 0.05
-    _n=$((_n + 1))
-  done
-done
+wait_gone "$out/orphans"
 proc_scan
 echo "$zombies" >"$out/command.zombies"
 exit 7
@@ -863,13 +868,7 @@ for i in 1 2 3; do (sleep 0.2 & echo $! >>"$out/orphans"); done
 wait_file "$out/watcher.ready"
 # The sleeps end while the command runs: their entries go once run has
 # reaped them.
-_n=0
-for p in $(cat "$out/orphans"); do
-  while [ -e "/proc/$p" ] && [ "$_n" -lt 200 ]; do
-    sleep 0.05
-    _n=$((_n + 1))
-  done
-done
+wait_gone "$out/orphans"
 proc_scan "$PPID"
 echo "$zombies" >"$out/command.zombies"
 exit 7
