@@ -68,7 +68,7 @@ EOF
 # ------------------------------------------------------------ static musl
 tool=$build/tools/sigport
 mapfile -t examples < <(sed -n 's/^example_\([a-z_]*\)() {$/\1/p' examples/tests/examples.sh)
-mapfile -t cases < <(sed -n 's/^case_\([a-z_]*\)() {$/\1/p' tools/tests/tool.sh)
+mapfile -t cases < <(cat tools/tests/cases_*.sh | sed -n 's/^case_\([a-z0-9_]*\)() {$/\1/p')
 if [ "${#examples[@]}" = 0 ] || [ "${#cases[@]}" = 0 ]; then
   die "no examples or tool cases found"
 fi

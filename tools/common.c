@@ -1,0 +1,109 @@
+/*
+ * common.c: the tool's messages, JSON strings and clock (tool.h).
+ */
+#if !defined(_WIN32)
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <time.h>
+#include <unistd.h>
+#endif
+
+#include "tool.h"
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Prints "sigport: <message>" as one line on stderr and returns status. */
+int complain(int status, const char *fmt, ...) {
+  va_list ap;
+  fputs("sigport: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  fflush(stderr);
+  return status;
+}
+
+/* A sigport call failed with rc: 2 for a bad value (SIGPORT_EVALUE), 1
+   otherwise. sigport_last_error() names the call and the system's error. */
+int library_failed(int rc) {
+  return complain(rc == SIGPORT_EVALUE ? EXIT_USAGE : EXIT_REFUSED, "%s",
+                  sigport_last_error());
+}
+
+/* A system call of the tool's own failed with errno err. */
+int system_failed(const char *call, int err) {
+  return complain(EXIT_REFUSED, "%s: %s", call, strerror(err));
+}
+
+/* Flushes stdout; a failed write is a refusal of the system. */
+int finish_output(int status) {
+  if (fflush(stdout) != 0 || ferror(stdout))
+    return system_failed("write to stdout", errno);
+  return status;
+}
+
+void json_string(FILE *out, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  fputc('"', out);
+  for (; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(out, "\\%c", *p);
+    else if (*p < 0x20)
+      fprintf(out, "\\u%04x", *p);
+    else
+      fputc(*p, out);
+  }
+  fputc('"', out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Clocks and sleeping                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Seconds on a monotonic clock. */
+double now_seconds(void) {
+#if defined(_WIN32)
+  return (double)GetTickCount64() / 1000.0;
+#else
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+#endif
+}
+
+/* Milliseconds from now until `deadline` (seconds on now_seconds()'s
+   clock), rounded up so that a wait never ends before it; -1 for no
+   deadline (deadline < 0). */
+int ms_until(double deadline) {
+  double left;
+  if (deadline < 0) return -1;
+  left = (deadline - now_seconds()) * 1000.0;
+  if (left <= 0) return 0;
+  if (left > 1e9) return 1000000000;
+  return (int)left + ((double)(int)left < left);
+}
+
+long own_pid(void) {
+#if defined(_WIN32)
+  return (long)GetCurrentProcessId();
+#else
+  return (long)getpid();
+#endif
+}

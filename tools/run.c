@@ -1,0 +1,571 @@
+/*
+ * run.c: `sigport run` on POSIX systems, a supervisor for one command.
+ * (run_win.c is the Windows one.)
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <dirent.h>
+#include <sys/prctl.h>
+#endif
+
+#include "tool.h"
+
+/* ------------------------------------------------------------------ */
+/* Waiting for a signal                                                */
+/* ------------------------------------------------------------------ */
+
+/* The wakeup fd that `run` sleeps on: the trip writes a byte to pair[1]
+   after each delivery, so a poll() of pair[0] wakes up. (`watch` sleeps
+   on its watch's fd.) */
+struct waker {
+  sigport_socket_t pair[2];
+};
+
+static int waker_open(struct waker *w) {
+  int rc = sigport_socketpair(w->pair);
+  if (rc != 0) return library_failed(rc);
+  rc = sigport_set_wakeup_fd(w->pair[1], SIGPORT_WAKEUP_NO_WARN, NULL);
+  if (rc != 0) {
+    close(w->pair[0]);
+    close(w->pair[1]);
+    return library_failed(rc);
+  }
+  return 0;
+}
+
+static void waker_close(struct waker *w) {
+  (void)sigport_set_wakeup_fd(SIGPORT_NO_SOCKET, 0, NULL);
+  close(w->pair[0]);
+  close(w->pair[1]);
+}
+
+/* Sleeps until a signal arrives or `deadline` passes (-1: no deadline), and
+   empties the wakeup socket. *woke is 1 when a signal came, 0 when the
+   deadline passed. Returns 0, or EXIT_REFUSED after saying why. */
+static int waker_wait(struct waker *w, double deadline, int *woke) {
+  struct pollfd p;
+  char buf[64];
+  int n;
+  p.fd = w->pair[0];
+  p.events = POLLIN;
+  p.revents = 0;
+  n = poll(&p, 1, ms_until(deadline));
+  if (n < 0 && errno != EINTR) return system_failed("poll", errno);
+  *woke = n != 0;
+  while (read(w->pair[0], buf, sizeof buf) > 0) {
+  }
+  return 0;
+}
+/* ------------------------------------------------------------------ */
+/* run                                                                 */
+/* ------------------------------------------------------------------ */
+
+const char help_run[] =
+    "Usage: sigport run [--timeout SECONDS] [--signal SIGNAL]\n"
+    "                   [--kill-after SECONDS] [--forward LIST | "
+    "--no-forward]\n"
+    "                   [--init [--grace SECONDS]] [--] COMMAND [ARG...]\n"
+    "\n"
+    "Runs COMMAND as a child, passes signals on to it, and ends the way it\n"
+    "ended.\n"
+    "\n"
+    "  --timeout SECONDS     at the timeout send SIGNAL to the child and\n"
+    "                        exit 124 once it ended (0: no timeout; units\n"
+    "                        s, m, h, d allowed)\n"
+    "  --signal SIGNAL       the signal sent at the timeout (default TERM)\n"
+    "  --kill-after SECONDS  send SIGKILL this long after SIGNAL if the\n"
+    "                        child still runs (0: never)\n"
+    "  --forward LIST        the signals passed on, comma-separated\n"
+    "                        (default INT,TERM,HUP,QUIT,USR1,USR2,WINCH;\n"
+    "                        Windows: INT,TERM,BREAK)\n"
+    "  --no-forward          pass no signal on\n"
+    "  --init                reap every orphan that comes to run (as PID 1,\n"
+    "                        or on Linux as a child subreaper); when the\n"
+    "                        child ends, send TERM to the descendants it\n"
+    "                        left, wait for them, and KILL what remains\n"
+    "                        after the grace (not on Windows)\n"
+    "  --grace SECONDS       with --init: how long the descendants have\n"
+    "                        between TERM and KILL (default 5; 0: KILL at\n"
+    "                        once; units as for --timeout)\n"
+    "\n"
+    "The child starts with the signal state run was given: what run set is\n"
+    "undone and every signal is unblocked, while a signal ignored by run's\n"
+    "caller (nohup) stays ignored. Signals of the default list that are not\n"
+    "passed on are still caught, so that run outlives its child; a signal\n"
+    "from the terminal (si_code SI_KERNEL) is not passed on, since the\n"
+    "child, in the same process group, has it already. On Linux the child\n"
+    "gets SIGKILL if run itself is killed.\n"
+    "\n"
+    "With --init, run ends once the child and every descendant have ended.\n"
+    "As PID 1 the descendants are every other process; as a subreaper\n"
+    "(Linux) they are found from the parent links of /proc. Elsewhere, if\n"
+    "run is not PID 1, no orphan comes to it and it finds no descendants.\n"
+    "\n"
+    "Exit status: 124 when the timeout fired; otherwise the child's status,\n"
+    "and when signal N ended the child run ends itself by signal N (a\n"
+    "shell sees 128+N; as PID 1, which that signal cannot end, run exits\n"
+    "with 128+N); 127 when COMMAND is not found, 126 when it cannot be run;\n"
+    "1 when run itself failed, 2 for a usage error.\n"
+    "Windows: the child gets a process group of its own; INT and BREAK\n"
+    "reach it as CTRL_BREAK_EVENT; the timeout ends it with\n"
+    "TerminateProcess (--signal and --kill-after have no effect).\n";
+
+/* How `run --init` finds the descendants it ends. */
+enum reach {
+  REACH_NONE, /* no way to know them: run is no reaper of its own */
+  REACH_ALL,  /* PID 1: every other process is one */
+  REACH_PROC  /* a subreaper (Linux): the parent links of /proc */
+};
+
+struct child {
+  sigport_pid_t pid; /* 0 once it has ended */
+  const struct sigport_cli_run *opts;
+  int watched;               /* the child's watch is in place */
+  int ended;                 /* its watch reported it, in `st` */
+  sigport_child_status_t st; /* how it ended */
+  enum reach reach;          /* --init */
+};
+
+/* Passes a signal on to the child. */
+static int on_forwarded(int signum, const sigport_siginfo_t *info, void *arg) {
+  struct child *c = arg;
+  if (c->pid == 0 || !c->opts->forward[signum]) return 0;
+#if defined(SI_KERNEL)
+  /* The terminal's signals go to its whole foreground process group, the
+     child included: sending them again would deliver them twice. */
+  if (info->code == SI_KERNEL) return 0;
+#else
+  (void)info;
+#endif
+  (void)sigport_kill(c->pid, signum);
+  return 0;
+}
+
+/* Installs run's handlers for the forwarded and the guarded signals.
+   Returns 0 or an exit status. */
+static int install_run_handlers(struct child *c) {
+  int s, rc;
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    if (!c->opts->forward[s] && !c->opts->guard[s]) continue;
+    rc = sigport_signal(s, on_forwarded, c, NULL);
+    if (rc != 0) return library_failed(rc);
+  }
+  return 0;
+}
+
+/* Takes what is still pending, without passing it on, and gives the
+   signals back. */
+static void run_cleanup(struct child *c, struct waker *w) {
+  c->pid = 0;
+  (void)sigport_dispatch();
+  waker_close(w);
+  sigport_shutdown();
+}
+
+/* The child's watch: sigport reaped it, and this is how it ended. From
+   here on nothing is passed on to its pid. */
+static int on_child_end(const sigport_child_status_t *st, void *arg) {
+  struct child *c = arg;
+  c->st = *st;
+  c->ended = 1;
+  c->pid = 0;
+  return 0;
+}
+
+/* --init: an orphan (or any other child of run) ended, and sigport has
+   reaped it. Its status is nobody's. */
+static int on_orphan(const sigport_child_status_t *st, void *arg) {
+  (void)st;
+  (void)arg;
+  return 0;
+}
+
+/* Runs in the child: restores the signal state, and execs. A failure is
+   reported to the parent through the close-on-exec pipe. */
+static void exec_child(char **argv, int report_fd, pid_t parent) {
+  int err;
+  ssize_t n;
+#if defined(__linux__)
+  /* The child does not outlive a run that was killed by SIGKILL. */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent) _exit(1);
+#else
+  (void)parent;
+#endif
+  sigport_restore_for_exec();
+  execvp(argv[0], argv);
+  err = errno;
+  n = write(report_fd, &err, sizeof err);
+  (void)n;
+  _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
+/* Forks and execs COMMAND, and watches it with sigport_watch_child(), so
+   that sigport reaps it and run is told how it ended. Returns 0 with
+   c->pid set, also when the exec failed (the child then exits with 127 or
+   126, which its watch reports); or an exit status when the fork or the
+   watch failed (c->pid is then set if there is a child to abandon). */
+static int spawn(struct child *c, char **argv) {
+  int fds[2], err = 0, watch;
+  ssize_t n;
+  pid_t pid, parent = getpid();
+  if (pipe(fds) != 0) return system_failed("pipe", errno);
+  if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 ||
+      fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0) {
+    err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    return system_failed("fcntl", err);
+  }
+  pid = fork();
+  if (pid < 0) {
+    err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    return system_failed("fork", err);
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    exec_child(argv, fds[1], parent);
+  }
+  close(fds[1]);
+  c->pid = pid;
+  /* A child that has ended already is reported all the same. */
+  watch = sigport_watch_child(pid, on_child_end, c);
+  c->watched = watch == 0;
+  /* The pipe closes on a successful exec and brings the errno otherwise.
+     Signals that interrupt the read are handled later, by the loop. */
+  do {
+    n = read(fds[0], &err, sizeof err);
+  } while (n < 0 && errno == EINTR);
+  close(fds[0]);
+  if (watch != 0) return library_failed(watch);
+  if (n == (ssize_t)sizeof err)
+    complain(EXIT_REFUSED, "run: execvp '%s': %s", argv[0], strerror(err));
+  return 0;
+}
+
+/* Sleeps until a signal arrives (SIGCHLD included, which tells of a
+   child's end) or `deadline` passes (-1: no deadline). A runtime that
+   defers signals (ThreadSanitizer's) may lose a SIGCHLD, and with it the
+   news of an end: after a second without any signal, run sends itself
+   SIGCHLD, which makes the next dispatch look at the children again.
+   Returns 0 or an exit status. */
+static int wait_event(struct waker *w, double deadline) {
+  double until = deadline, now = now_seconds();
+  int rc, woke = 0;
+  if (until < 0 || until > now + 1) until = now + 1;
+  if ((rc = waker_wait(w, until, &woke)) != 0) return rc;
+  if (!woke && (deadline < 0 || now_seconds() < deadline))
+    (void)sigport_kill((sigport_pid_t)getpid(), SIGPORT_SIGCHLD);
+  return 0;
+}
+
+/* Waits until the child's watch has reported it, applying the timeout.
+   Returns 0, or an exit status. */
+static int supervise(struct child *c, struct waker *w, int *timed_out) {
+  const struct sigport_cli_run *o = c->opts;
+  double deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
+  double kill_deadline = -1;
+  for (;;) {
+    double now;
+    int rc;
+    (void)sigport_dispatch();
+    if (c->ended) return 0;
+    now = now_seconds();
+    if (deadline >= 0 && !*timed_out && now >= deadline) {
+      *timed_out = 1;
+      (void)sigport_kill(c->pid, o->timeout_signal);
+      if (o->kill_after > 0) kill_deadline = now + o->kill_after;
+    }
+    if (kill_deadline >= 0 && now >= kill_deadline) {
+      (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
+      kill_deadline = -1;
+    }
+    rc = wait_event(w, *timed_out ? kill_deadline : deadline);
+    if (rc != 0) return rc;
+  }
+}
+
+#if defined(__linux__)
+/* A process of /proc: its pid and its parent's. */
+struct proc_link {
+  pid_t pid, ppid;
+};
+
+static int by_pid(const void *a, const void *b) {
+  pid_t x = ((const struct proc_link *)a)->pid;
+  pid_t y = ((const struct proc_link *)b)->pid;
+  return (x > y) - (x < y);
+}
+
+/* Reads the parent link of every process in /proc, sorted by pid, into
+   *out (malloc'd). Returns how many, or -1 with errno set. */
+static long read_links(struct proc_link **out) {
+  struct proc_link *links = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  DIR *d = opendir("/proc");
+  if (d == NULL) return -1;
+  while ((e = readdir(d)) != NULL) {
+    char path[64], buf[512], *paren;
+    long pid, ppid;
+    char state;
+    size_t got;
+    FILE *f;
+    if (sigport_cli_long(e->d_name, 1, 0x7fffffffL, &pid) != 0) continue;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    /* Gone since readdir(): it is no one's descendant any more. */
+    if ((f = fopen(path, "r")) == NULL) continue;
+    got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold spaces and parentheses,
+       so the fields are read after the last ')'. */
+    paren = strrchr(buf, ')');
+    if (paren == NULL || sscanf(paren + 1, " %c %ld", &state, &ppid) != 2)
+      continue;
+    if (n == cap) {
+      size_t want = cap != 0 ? cap * 2 : 256;
+      struct proc_link *p = realloc(links, want * sizeof *links);
+      if (p == NULL) {
+        free(links);
+        closedir(d);
+        errno = ENOMEM;
+        return -1;
+      }
+      links = p;
+      cap = want;
+    }
+    links[n].pid = (pid_t)pid;
+    links[n].ppid = (pid_t)ppid;
+    n++;
+  }
+  closedir(d);
+  if (n > 0) qsort(links, n, sizeof *links, by_pid);
+  *out = links;
+  return (long)n;
+}
+
+/* Sends sig (0: none) to each descendant of run in /proc, zombies
+   included, which are to be reaped. Returns how many there are, or -1
+   with errno set when /proc cannot be read. */
+static long proc_descendants(int sig) {
+  struct proc_link *links = NULL, key;
+  signed char *mine; /* 1: a descendant, -1: not one, 0: not known yet */
+  size_t *path;
+  long n = read_links(&links), i, count = 0;
+  pid_t self = getpid();
+  if (n < 0) return -1;
+  mine = calloc((size_t)n + 1, 1);
+  path = malloc(((size_t)n + 1) * sizeof *path);
+  if (mine == NULL || path == NULL) {
+    free(mine);
+    free(path);
+    free(links);
+    errno = ENOMEM;
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    size_t depth = 0, k, at = (size_t)i;
+    signed char verdict = -1;
+    /* Up the parent links until run, the top, or a process known. */
+    for (;;) {
+      struct proc_link *parent;
+      if (mine[at] != 0) {
+        verdict = mine[at];
+        break;
+      }
+      path[depth++] = at;
+      if (links[at].ppid == self) {
+        verdict = 1;
+        break;
+      }
+      key.pid = links[at].ppid;
+      parent = key.pid > 0 ? bsearch(&key, links, (size_t)n, sizeof *links,
+                                     by_pid)
+                           : NULL;
+      /* A link that loops (a pid reused while /proc was read) ends the
+         walk too. */
+      if (parent == NULL || depth > (size_t)n) break;
+      at = (size_t)(parent - links);
+    }
+    for (k = 0; k < depth; k++) mine[path[k]] = verdict;
+  }
+  for (i = 0; i < n; i++) {
+    if (mine[i] != 1 || links[i].pid == self) continue;
+    count++;
+    if (sig != 0) (void)kill(links[i].pid, sig);
+  }
+  free(path);
+  free(mine);
+  free(links);
+  return count;
+}
+#endif
+
+/* --init: sends sig (0: none) to the descendants of run that are left,
+   and returns whether there are any. As PID 1, kill(-1) reaches every
+   other process, and kill(-1, 0) fails with ESRCH only when none is left,
+   zombies included. */
+static int descendants_left(struct child *c, int sig) {
+  switch (c->reach) {
+  case REACH_ALL:
+    if (sig != 0) (void)kill(-1, sig);
+    return kill(-1, 0) == 0;
+  case REACH_PROC:
+#if defined(__linux__)
+  {
+    long n = proc_descendants(sig);
+    if (n < 0) {
+      complain(EXIT_REFUSED,
+               "run: read /proc: %s; the descendants left are not ended",
+               strerror(errno));
+      c->reach = REACH_NONE;
+      return 0;
+    }
+    return n > 0;
+  }
+#endif
+  case REACH_NONE:
+  default: return 0;
+  }
+}
+
+/* --init: makes run the reaper of every orphan below it. Every child that
+   no other watch names is reaped by sigport (SIGPORT_CHILD_ANY), and, on
+   Linux, run becomes a child subreaper unless it is PID 1 already, so
+   that orphans of its descendants come to it. Before the fork, so that no
+   orphan slips past. Returns 0 or an exit status. */
+static int become_reaper(struct child *c) {
+  int rc = sigport_watch_child(SIGPORT_CHILD_ANY, on_orphan, c);
+  if (rc != 0) return library_failed(rc);
+  c->reach = getpid() == 1 ? REACH_ALL : REACH_NONE;
+#if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
+  if (c->reach != REACH_ALL) {
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) != 0)
+      return system_failed("prctl(PR_SET_CHILD_SUBREAPER)", errno);
+    c->reach = REACH_PROC;
+  }
+#endif
+  return 0;
+}
+
+/* --init: how long run waits for the descendants after SIGKILL. Only a
+   process that cannot be woken (uninterruptible sleep) outlasts it. */
+#define KILL_WAIT_SECONDS 5
+
+/* --init, once the child has ended: TERM (and CONT, so that a stopped one
+   acts on it) to the descendants left, then wait for them, reaping as
+   they end, until none is left or the grace has passed; then KILL what
+   remains, as often as new ones show up, until none is left, or say which
+   are left after KILL_WAIT_SECONDS. Returns 0 or an exit status. */
+static int end_descendants(struct child *c, struct waker *w) {
+  double deadline = now_seconds() + c->opts->grace;
+  int rc;
+  (void)sigport_dispatch();
+  if (!descendants_left(c, 0)) return 0;
+  if (c->opts->grace > 0) {
+    (void)descendants_left(c, SIGTERM);
+    (void)descendants_left(c, SIGCONT);
+    for (;;) {
+      if ((rc = wait_event(w, deadline)) != 0) return rc;
+      (void)sigport_dispatch();
+      if (!descendants_left(c, 0)) return 0;
+      if (now_seconds() >= deadline) break;
+    }
+  }
+  deadline = now_seconds() + KILL_WAIT_SECONDS;
+  while (descendants_left(c, SIGKILL)) {
+    if (now_seconds() >= deadline) {
+      complain(EXIT_REFUSED,
+               "run: descendants are left %d seconds after SIGKILL; run "
+               "ends without them",
+               KILL_WAIT_SECONDS);
+      return 0;
+    }
+    if ((rc = wait_event(w, deadline)) != 0) return rc;
+    (void)sigport_dispatch();
+  }
+  return 0;
+}
+
+/* run cannot go on supervising: the child is killed, and reaped here
+   after its watch is dropped, so that it is not left behind. With --init
+   the descendants get SIGKILL too. */
+static void abandon(struct child *c) {
+  int status;
+  (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
+  if (c->opts->init) (void)descendants_left(c, SIGKILL);
+  if (c->watched) (void)sigport_unwatch_child(c->pid);
+  while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  c->pid = 0;
+}
+
+/* Ends run the way the child ended. Does not return. */
+static void end_like(const sigport_child_status_t *st) {
+  fflush(stdout);
+  if (st->signo != 0) {
+    if (sigport_default_action(st->signo) == SIGPORT_ACTION_CORE) {
+      /* The child's core dump, if any, is the one that matters. */
+      struct rlimit none = {0, 0};
+      (void)setrlimit(RLIMIT_CORE, &none);
+    }
+    /* PID 1 ignores every signal it has no handler for, even one that it
+       sends itself: a shell sees 128 + signo either way. */
+    if (getpid() == 1) exit(128 + st->signo);
+    sigport_exit_by_signal(st->signo);
+  }
+  exit(st->code);
+}
+
+int cmd_run(const struct sigport_cli *cli) {
+  struct child c;
+  struct waker w;
+  int rc, timed_out = 0;
+  memset(&c, 0, sizeof c);
+  c.opts = &cli->run;
+  c.reach = REACH_NONE;
+  rc = sigport_init(0);
+  if (rc != 0) return library_failed(rc);
+  /* Handlers go in before the fork: a signal that comes before the child's
+     pid is known is dispatched, and passed on, once it is. */
+  if ((rc = install_run_handlers(&c)) != 0 || (rc = waker_open(&w)) != 0) {
+    sigport_shutdown();
+    return rc;
+  }
+  if (c.opts->init) rc = become_reaper(&c);
+  if (rc == 0) rc = spawn(&c, cli->args);
+  if (rc == 0) rc = supervise(&c, &w, &timed_out);
+  /* run failed while the child runs: it is not left behind. */
+  if (rc != 0 && c.pid != 0) abandon(&c);
+  if (rc == 0 && c.opts->init && (rc = end_descendants(&c, &w)) != 0)
+    (void)descendants_left(&c, SIGKILL);
+  run_cleanup(&c, &w);
+  if (rc != 0) return rc;
+  if (c.st.lost)
+    return complain(EXIT_REFUSED,
+                    "run: the status of pid %ld was lost: something else in "
+                    "run reaped it",
+                    (long)c.st.pid);
+  if (timed_out) return EXIT_TIMEDOUT;
+  end_like(&c.st);
+  return EXIT_REFUSED;
+}

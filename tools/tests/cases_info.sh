@@ -1,0 +1,246 @@
+# shellcheck shell=bash
+# cases_info.sh: the tool's cases for version, help, list, info, send, mask and usage errors, run by tool.sh.
+
+case_version() {
+  expect_status 0 "$tool" --version
+  expect_out '^sigport [0-9]+\.[0-9]+\.[0-9]+ \(backend posix\)$'
+  [ "$(wc -l <"$work/out")" -eq 1 ] || fail "--version prints one line"
+}
+
+case_help() {
+  local cmd
+  expect_status 0 "$tool" --help
+  for cmd in list info send watch run mask; do
+    expect_out "^  $cmd "
+  done
+  for cmd in list info send watch run mask; do
+    expect_status 0 "$tool" "$cmd" --help
+    expect_out "^Usage: sigport $cmd"
+    cp "$work/out" "$work/help.$cmd"
+    expect_status 0 "$tool" help "$cmd"
+    cmp -s "$work/out" "$work/help.$cmd" ||
+      fail "'help $cmd' differs from '$cmd --help'"
+  done
+  note "--help of every command"
+}
+
+# Every option the --help texts name is documented in sigport(1).
+case_help_matches_man() {
+  local man=${SIGPORT_MAN_PAGE:?} cmd opt
+  [ -f "$man" ] || fail "no manual page at $man"
+  for cmd in list info send watch run mask; do
+    "$tool" "$cmd" --help >"$work/help"
+    for opt in $(grep -oE -- '--[a-z][a-z-]+' "$work/help" | sort -u); do
+      grep -qF -- "${opt//-/\\-}" "$man" ||
+        fail "$cmd: $opt is not in sigport(1)"
+    done
+    grep -qF -- "sigport $cmd" "$man" || grep -qF -- ".B $cmd" "$man" ||
+      grep -qE -- "^\.(SS|TP|B|BR) .*$cmd" "$man" ||
+      fail "sigport(1) does not describe '$cmd'"
+  done
+  note "every option of --help is in sigport(1)"
+}
+
+case_list() {
+  local n
+  expect_status 0 "$tool" list
+  expect_out '^  1  SIGHUP +terminate +catchable +Hangup$'
+  expect_out '^  9  SIGKILL +terminate +uncatchable +Killed$'
+  # Numbered as the system numbers them (SIGSTOP is 19 on x86 and ARM, 23
+  # on MIPS, 17 on alpha and sparc).
+  expect_out "^ *$(sysnum STOP)  SIGSTOP +stop +uncatchable "
+  expect_out "^ *$(sysnum CHLD)  SIGCHLD +ignore +catchable "
+  expect_out "^ *$(sysnum CONT)  SIGCONT +continue +catchable "
+  expect_out '^  3  SIGQUIT +core +catchable '
+  expect_out ' SIGRTMIN +terminate +catchable +Real-time signal 0$'
+  expect_out ' SIGRTMAX +terminate +catchable '
+  # glibc reserves 32 and 33 for itself: they are not signals sigport
+  # offers.
+  if grep -qE '^ 3[23]  ' "$work/out"; then fail "32 and 33 are listed"; fi
+  n=$(wc -l <"$work/out")
+  [ "$n" -ge 31 ] || fail "only $n signals listed"
+  note "list: $n signals"
+}
+
+case_list_json() {
+  need_python
+  expect_status 0 "$tool" list --json
+  python3 -m json.tool "$work/out" >/dev/null || fail "list --json is not JSON"
+  "$tool" list | wc -l >"$work/count"
+  python3 - "$work/out" "$(cat "$work/count")" <<'EOF'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert isinstance(rows, list) and len(rows) == int(sys.argv[2]), len(rows)
+for r in rows:
+    assert set(r) == {"signo", "name", "action", "catchable", "description"}, r
+    assert r["action"] in ("terminate", "core", "ignore", "stop", "continue"), r
+kill = [r for r in rows if r["name"] == "SIGKILL"][0]
+assert kill == {"signo": 9, "name": "SIGKILL", "action": "terminate",
+                "catchable": False, "description": "Killed"}, kill
+EOF
+  note "list --json: a JSON array with the same signals as list"
+}
+
+case_info() {
+  local spelling first=""
+  for spelling in TERM SIGTERM term sigterm 15; do
+    expect_status 0 "$tool" info "$spelling"
+    expect_out '^ 15  SIGTERM +terminate +catchable +Terminated$'
+    [ -z "$first" ] && first=$(cat "$work/out")
+    [ "$(cat "$work/out")" = "$first" ] || fail "info $spelling differs"
+  done
+  expect_status 0 "$tool" info KILL
+  expect_out ' SIGKILL +terminate +uncatchable +Killed$'
+  expect_status 0 "$tool" info rtmin+2
+  expect_out '^ 36  SIGRTMIN\+2 +terminate +catchable +Real-time signal 2$'
+  expect_status 0 "$tool" info -- 2
+  expect_out ' SIGINT '
+  if command -v python3 >/dev/null 2>&1; then
+    expect_status 0 "$tool" info --json INT
+    python3 - "$work/out" <<'EOF' || fail "info --json INT: $(cat "$work/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["name"] == "SIGINT" and d["signo"] == 2 and d["catchable"] is True, d
+EOF
+  fi
+  note "info"
+}
+
+case_send() {
+  local pid pid2
+  # Signal 0: the process exists.
+  expect_status 0 "$tool" send 0 $$
+  [ ! -s "$work/out" ] && [ ! -s "$work/err" ] ||
+    fail "send 0 printed something"
+  expect_status 1 "$tool" send 0 "$no_such_pid"
+  expect_err_is \
+    "sigport: sigport_kill($no_such_pid, 0): [Errno 3] No such process"
+  # A real signal, to two processes; both die by it.
+  start_sleeper
+  pid=$job
+  start_sleeper
+  pid2=$job
+  expect_status 0 "$tool" send TERM "$pid" "$pid2"
+  reap "$pid"
+  [ "$status" = 143 ] || fail "the first sleep ended with $status, not 143"
+  reap "$pid2"
+  [ "$status" = 143 ] || fail "the second sleep ended with $status, not 143"
+  # One refusal among good sends: the good ones still go, status 1.
+  start_sleeper
+  pid=$job
+  expect_status 1 "$tool" send sigusr1 "$no_such_pid" "$pid"
+  reap "$pid"
+  [ "$status" = 138 ] || fail "USR1 did not reach the second pid ($status)"
+  note "send"
+}
+
+case_mask() {
+  local pid usr2
+  need_linux "mask decodes /proc/PID/status only on Linux"
+  (
+    trap '' USR1
+    "$tool" mask >"$work/out" 2>"$work/err"
+  ) || fail "mask failed"
+  expect_out '^pid [0-9]+ \(sigport\)$'
+  expect_out '^SigPnd pending: '
+  expect_out '^ShdPnd shared: '
+  expect_out '^SigBlk blocked: '
+  if ! qemu_limit proc-status "the tool's own SIGUSR1, ignored"; then
+    expect_out '^SigIgn ignored: .*SIGUSR1'
+  fi
+  expect_out '^SigCgt caught: '
+
+  # Another process: perl blocks USR2, traps HUP and ignores URG.
+  start_job "$work/perl.out" perl -MPOSIX -e '
+    sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGUSR2));
+    $SIG{HUP} = sub {}; $SIG{URG} = "IGNORE";
+    $| = 1; print "ready\n"; sleep 30;'
+  pid=$job
+  wait_for "$work/perl.out" '^ready$'
+  kill -USR2 "$pid"
+  expect_status 0 "$tool" mask "$pid"
+  expect_out "^pid $pid \\(perl\\)$"
+  # perl is the shell's program, with the shell's numbers (host_signame).
+  usr2=$(host_signame USR2)
+  expect_out "^SigBlk blocked: +$usr2\$"
+  expect_out "^ShdPnd shared: +$usr2\$"
+  expect_out "^SigIgn ignored: .*$(host_signame URG)( |\$)"
+  expect_out "^SigCgt caught: .*$(host_signame HUP)( |\$)"
+
+  # A watcher's handlers show as caught.
+  start_watch USR1 WINCH
+  expect_status 0 "$tool" mask "$watch_pid"
+  if ! qemu_limit proc-status "a watcher's handlers, caught"; then
+    expect_out '^SigCgt caught: .*SIGUSR1.*SIGWINCH'
+  fi
+  note "mask: $(tr '\n' '|' <"$work/out")"
+
+  expect_status 1 "$tool" mask "$no_such_pid"
+  expect_err_is \
+    "sigport: open /proc/$no_such_pid/status: No such file or directory"
+}
+
+case_usage() {
+  expect_status 2 "$tool"
+  expect_err_is "sigport: missing command (try 'sigport --help')"
+  expect_status 2 "$tool" frobnicate
+  expect_err_is "sigport: unknown command 'frobnicate'"
+  expect_status 2 "$tool" info FOO
+  expect_err_is "sigport: unknown signal 'FOO'"
+  expect_status 2 "$tool" info
+  expect_err_is "sigport: info: missing SIGNAL"
+  expect_status 2 "$tool" info 0
+  expect_err_is "sigport: invalid signal '0': 0 is not a signal"
+  expect_status 2 "$tool" list --bogus
+  expect_err_is "sigport: list: unknown option '--bogus'"
+  expect_status 2 "$tool" send FOO 1
+  expect_err_is "sigport: unknown signal 'FOO'"
+  expect_status 2 "$tool" send TERM
+  expect_err_is "sigport: send: missing PID"
+  expect_status 2 "$tool" send TERM 12x
+  expect_err_is "sigport: invalid pid '12x'"
+  expect_status 2 "$tool" watch
+  expect_err_is "sigport: watch: missing SIGNAL"
+  expect_status 2 "$tool" watch USR1 NOPE
+  expect_err_is "sigport: unknown signal 'NOPE'"
+  expect_status 2 "$tool" watch --count 0 USR1
+  expect_err_is "sigport: invalid count '0' for --count"
+  expect_status 2 "$tool" watch --count many USR1
+  expect_err_is "sigport: invalid count 'many' for --count"
+  expect_status 2 "$tool" watch --timeout -1 USR1
+  expect_err_is "sigport: invalid time '-1' for --timeout"
+  expect_status 2 "$tool" watch --timeout=soon USR1
+  expect_err_is "sigport: invalid time 'soon' for --timeout"
+  expect_status 2 "$tool" watch --timeout nan USR1
+  expect_err_is "sigport: invalid time 'nan' for --timeout"
+  expect_status 2 "$tool" watch --timeout
+  expect_err_is "sigport: option '--timeout' needs a value"
+  expect_status 2 "$tool" watch --queue=1 USR1
+  expect_err_is "sigport: watch: unknown option '--queue=1'"
+  expect_status 2 "$tool" run
+  expect_err_is "sigport: run: missing COMMAND"
+  expect_status 2 "$tool" run --timeout 1
+  expect_err_is "sigport: run: missing COMMAND"
+  expect_status 2 "$tool" run --timeout x true
+  expect_err_is "sigport: invalid time 'x' for --timeout"
+  expect_status 2 "$tool" run --kill-after -2 true
+  expect_err_is "sigport: invalid time '-2' for --kill-after"
+  expect_status 2 "$tool" run --signal BOGUS true
+  expect_err_is "sigport: unknown signal 'BOGUS'"
+  expect_status 2 "$tool" run --forward INT,FOO true
+  expect_err_is "sigport: unknown signal 'FOO'"
+  expect_status 2 "$tool" run --forward INT,KILL true
+  expect_err_is "sigport: cannot forward 'KILL': SIGKILL cannot be caught"
+  expect_status 2 "$tool" run --grace 1 true
+  expect_err_is "sigport: run: --grace applies only with --init"
+  expect_status 2 "$tool" run --init --grace x true
+  expect_err_is "sigport: invalid time 'x' for --grace"
+  expect_status 2 "$tool" run --frob true
+  expect_err_is "sigport: run: unknown option '--frob'"
+  expect_status 2 "$tool" mask abc
+  expect_err_is "sigport: invalid pid 'abc'"
+  # The system refuses: status 1, the message names the call and errno.
+  expect_status 1 "$tool" watch KILL
+  expect_err "^sigport: sigport_watch_open.*SIGKILL.*\\[Errno 22\\]"
+  note "usage errors: status 2 and one line naming the value"
+}

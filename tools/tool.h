@@ -1,0 +1,69 @@
+/*
+ * tool.h: what the commands of the `sigport` tool share.
+ *
+ * Each command lives in a file of its own (list.c for list and info,
+ * send.c, watch.c, run.c and run_win.c, mask.c), built on the library's
+ * public header only; main.c parses the command line with cli.c and calls
+ * the command. common.c holds the messages, the JSON writer and the
+ * clock they all use.
+ */
+#ifndef SIGPORT_TOOL_H
+#define SIGPORT_TOOL_H
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "sigport.h"
+
+/* Exit statuses. */
+#define EXIT_OK 0
+#define EXIT_REFUSED 1
+#define EXIT_USAGE SIGPORT_CLI_USAGE
+#define EXIT_TIMEDOUT 124
+#define EXIT_CANNOT_RUN 126
+#define EXIT_NOT_FOUND 127
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TOOL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TOOL_PRINTF(f, a)
+#endif
+
+/* Prints "sigport: <message>" as one line on stderr and returns status. */
+int complain(int status, const char *fmt, ...) TOOL_PRINTF(2, 3);
+
+/* A sigport call failed with rc: 2 for a bad value (SIGPORT_EVALUE), 1
+   otherwise. sigport_last_error() names the call and the system's error. */
+int library_failed(int rc);
+
+/* A system call of the tool's own failed with errno err. */
+int system_failed(const char *call, int err);
+
+/* Flushes stdout; a failed write is a refusal of the system. */
+int finish_output(int status);
+
+/* Writes s as a JSON string, quotes included. */
+void json_string(FILE *out, const char *s);
+
+/* Seconds on a monotonic clock. */
+double now_seconds(void);
+
+/* Milliseconds from now until `deadline` (seconds on now_seconds()'s
+   clock), rounded up so that a wait never ends before it; -1 for no
+   deadline (deadline < 0). */
+int ms_until(double deadline);
+
+/* The tool's own process id. */
+long own_pid(void);
+
+/* The commands, and their --help texts. */
+int cmd_list(const struct sigport_cli *cli);
+int cmd_info(const struct sigport_cli *cli);
+int cmd_send(const struct sigport_cli *cli);
+int cmd_watch(const struct sigport_cli *cli);
+int cmd_run(const struct sigport_cli *cli);
+int cmd_mask(const struct sigport_cli *cli);
+extern const char help_list[], help_info[], help_send[], help_watch[],
+    help_run[], help_mask[];
+
+#endif
