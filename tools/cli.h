@@ -15,8 +15,17 @@
 
 #include "sigport.h"
 
-/* The exit status of a usage error. */
+/* The exit status of a usage error; `run`'s are SIGPORT_CLI_RUN_FAILED. */
 #define SIGPORT_CLI_USAGE 2
+
+/* The exit status of run's own failures, usage errors included, as
+   coreutils timeout's: never one a child commonly exits with. */
+#define SIGPORT_CLI_RUN_FAILED 125
+
+/* Durations (--timeout, --kill-after, --grace, watch --timeout) above
+   this many seconds, `inf` included, are this: about 31 years, a
+   deadline never reached. */
+#define SIGPORT_CLI_DURATION_MAX 1e9
 
 enum sigport_cli_command {
   SIGPORT_CLI_HELP,    /* the main help text */
@@ -34,10 +43,16 @@ struct sigport_cli_run {
   double timeout;    /* seconds; 0: no timeout */
   double kill_after; /* seconds; 0: never */
   int timeout_signal;
-  int init;     /* --init: reap every orphan, end the descendants left */
-  double grace; /* --init: seconds between TERM and KILL; 0: KILL at once */
+  int init;            /* --init: reap every orphan, end the descendants left */
+  double grace;        /* --init: seconds between TERM and KILL; 0: KILL at once */
+  int group;           /* --group: forwarded signals go to the child's group */
+  int foreground;      /* --foreground: the timeout's signals go to the child
+                          alone, not to its process group */
+  int preserve_status; /* --preserve-status: the child's status after a
+                          timeout too, not 124 */
+  int verbose;         /* -v, --verbose: each signal sent, on stderr */
   unsigned char forward[SIGPORT_NSIG]; /* passed on to the child */
-  unsigned char guard[SIGPORT_NSIG];   /* caught but not passed on */
+  unsigned char guard[SIGPORT_NSIG];   /* caught but not passed on (held) */
 };
 
 /* watch's options. */
