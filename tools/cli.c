@@ -79,15 +79,23 @@ static int parse_signal(struct msg *m, const char *text, int allow_zero) {
   return signum;
 }
 
-/* Parses a time in seconds: a non-negative finite decimal number, with an
-   optional unit s, m, h or d (as coreutils `timeout` accepts). Returns 0,
-   or -1 after naming the bad value and its option. */
+/* Parses a duration in seconds as coreutils `timeout` reads one: a
+   non-negative decimal number (fractions and exponents allowed) with an
+   optional unit s, m, h or d, or `inf`/`infinity`. A value above
+   SIGPORT_CLI_DURATION_MAX (infinity included) becomes that maximum, a
+   deadline never reached. Returns 0, or -1 after naming the bad value and
+   its option. */
 static int parse_seconds(struct msg *m, const char *text, const char *option,
                          double *out) {
-  char *end;
-  double v;
-  errno = 0;
-  v = strtod(text, &end);
+  char *end = (char *)text;
+  double v = 0;
+  /* strtod() would also take leading spaces, a sign, hexadecimal and nan:
+     a duration starts with a digit, a point, or the i of inf. */
+  if ((*text >= '0' && *text <= '9') || *text == '.' || *text == 'i' ||
+      *text == 'I') {
+    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) goto bad;
+    v = strtod(text, &end);
+  }
   if (end != text && *end != '\0' && end[1] == '\0') {
     switch (*end) {
     case 's': end++; break;
@@ -97,13 +105,12 @@ static int parse_seconds(struct msg *m, const char *text, const char *option,
     default: break;
     }
   }
-  if (end == text || *end != '\0' || errno != 0 || !isfinite(v) || v < 0 ||
-      v > 1e9) {
-    usage(m, "invalid time '%s' for %s", text, option);
-    return -1;
-  }
-  *out = v;
+  if (end == text || *end != '\0' || isnan(v) || v < 0) goto bad;
+  *out = v > SIGPORT_CLI_DURATION_MAX ? SIGPORT_CLI_DURATION_MAX : v;
   return 0;
+bad:
+  usage(m, "invalid time '%s' for %s", text, option);
+  return -1;
 }
 
 int sigport_cli_long(const char *text, long lo, long hi, long *out) {
@@ -244,33 +251,46 @@ static int parse_watch(struct msg *m, int argc, char **argv,
   return 0;
 }
 
-/* The default forward list, ending with 0. */
-static const int default_forward[] = {
-#ifdef SIGPORT_SIGINT
-    SIGPORT_SIGINT,
+#if defined(_WIN32)
+/* Windows: the signals a console delivers. */
+static int forwarded_by_default(int s) {
+  return s == SIGPORT_SIGINT || s == SIGPORT_SIGTERM || s == SIGPORT_SIGBREAK;
+}
+#else
+/* The signals that run handles itself, and that no --forward list names:
+   the child's end, and job control (run stops and resumes its child and
+   itself, SPEC §8). Returns why, or NULL for another signal. */
+static const char *handled_by_run(int s) {
+  if (s == SIGPORT_SIGCHLD) return "run reaps its child itself";
+  if (s == SIGPORT_SIGTSTP || s == SIGPORT_SIGTTIN || s == SIGPORT_SIGTTOU ||
+      s == SIGPORT_SIGCONT)
+    return "run passes job control on itself";
+  return NULL;
+}
+
+/* POSIX: every signal that can be caught, except those run handles itself
+   and the faults (SEGV, BUS, FPE, ILL, TRAP, SYS), whose handler would
+   hide a crash of run's own. */
+static int forwarded_by_default(int s) {
+  if (sigport_catchable(s) != 1 || handled_by_run(s) != NULL) return 0;
+  switch (s) {
+  case SIGPORT_SIGSEGV:
+  case SIGPORT_SIGFPE:
+  case SIGPORT_SIGILL:
+#ifdef SIGPORT_SIGBUS
+  case SIGPORT_SIGBUS:
 #endif
-#ifdef SIGPORT_SIGTERM
-    SIGPORT_SIGTERM,
+#ifdef SIGPORT_SIGTRAP
+  case SIGPORT_SIGTRAP:
 #endif
-#ifdef SIGPORT_SIGHUP
-    SIGPORT_SIGHUP,
+#ifdef SIGPORT_SIGSYS
+  case SIGPORT_SIGSYS:
 #endif
-#ifdef SIGPORT_SIGQUIT
-    SIGPORT_SIGQUIT,
+    return 0;
+  default: return 1;
+  }
+}
 #endif
-#ifdef SIGPORT_SIGUSR1
-    SIGPORT_SIGUSR1,
-#endif
-#ifdef SIGPORT_SIGUSR2
-    SIGPORT_SIGUSR2,
-#endif
-#ifdef SIGPORT_SIGWINCH
-    SIGPORT_SIGWINCH,
-#endif
-#ifdef SIGPORT_SIGBREAK
-    SIGPORT_SIGBREAK,
-#endif
-    0};
 
 /* Parses a comma-separated list of signals into r->forward. Returns 0 or
    -1 after naming the bad entry. */
@@ -279,10 +299,14 @@ static int parse_forward_list(struct msg *m, const char *list,
   char item[64];
   const char *p = list;
   memset(r->forward, 0, sizeof r->forward);
+  if (*p == '\0') {
+    usage(m, "invalid signal list '' for --forward");
+    return -1;
+  }
   while (*p != '\0') {
     size_t n = strcspn(p, ",");
     int s;
-    if (n == 0 || n >= sizeof item) {
+    if (n == 0 || n >= sizeof item || (p[n] == ',' && p[n + 1] == '\0')) {
       usage(m, "invalid signal list '%s' for --forward", list);
       return -1;
     }
@@ -294,6 +318,12 @@ static int parse_forward_list(struct msg *m, const char *list,
             sigport_signame(s));
       return -1;
     }
+#if !defined(_WIN32)
+    if (handled_by_run(s) != NULL) {
+      usage(m, "cannot forward '%s': %s", item, handled_by_run(s));
+      return -1;
+    }
+#endif
     r->forward[s] = 1;
     p += n;
     if (*p == ',') p++;
@@ -301,16 +331,43 @@ static int parse_forward_list(struct msg *m, const char *list,
   return 0;
 }
 
+/* Matches argv[*i] against the short option `name` ("-s") that takes a
+   value, given as "-s VALUE" or "-sVALUE". Returns as match_value(). */
+static int match_short(struct msg *m, int argc, char **argv, int *i,
+                       const char *name, const char **value) {
+  const char *arg = argv[*i];
+  if (arg[0] != name[0] || arg[1] != name[1]) return 0;
+  if (arg[2] != '\0') {
+    *value = arg + 2;
+    return 1;
+  }
+  if (*i + 1 >= argc) {
+    usage(m, "option '%s' needs a value", name);
+    return -1;
+  }
+  *i += 1;
+  *value = argv[*i];
+  return 1;
+}
+
+/* Matches the long option `name` or its short form `brief` (NULL: none). */
+static int match_either(struct msg *m, int argc, char **argv, int *i,
+                        const char *name, const char *brief,
+                        const char **value) {
+  int rc = match_value(m, argc, argv, i, name, value);
+  if (rc == 0 && brief != NULL) rc = match_short(m, argc, argv, i, brief, value);
+  return rc;
+}
+
 static int parse_run(struct msg *m, int argc, char **argv,
                      struct sigport_cli *out) {
   struct sigport_cli_run *r = &out->run;
   const char *value;
-  int i, rc, k, grace_given = 0;
-#ifdef SIGPORT_SIGTERM
+  int i, rc, s, grace_given = 0, timeout_given = 0, kill_given = 0;
+  int list_given = 0, hold = 0;
   r->timeout_signal = SIGPORT_SIGTERM;
-#endif
   r->grace = 5;
-  for (k = 0; default_forward[k] != 0; k++) r->forward[default_forward[k]] = 1;
+  for (s = 1; s < SIGPORT_NSIG; s++) r->forward[s] = (unsigned char)forwarded_by_default(s);
   for (i = 1; i < argc; i++) {
     const char *arg = argv[i];
     if (is_help(arg)) {
@@ -320,19 +377,22 @@ static int parse_run(struct msg *m, int argc, char **argv,
     if ((rc = match_value(m, argc, argv, &i, "--timeout", &value)) != 0) {
       if (rc < 0 || parse_seconds(m, value, "--timeout", &r->timeout) != 0)
         return SIGPORT_CLI_USAGE;
-    } else if ((rc = match_value(m, argc, argv, &i, "--kill-after",
-                                 &value)) != 0) {
+      timeout_given = 1;
+    } else if ((rc = match_either(m, argc, argv, &i, "--kill-after", "-k",
+                                  &value)) != 0) {
       if (rc < 0 ||
           parse_seconds(m, value, "--kill-after", &r->kill_after) != 0)
         return SIGPORT_CLI_USAGE;
-    } else if ((rc = match_value(m, argc, argv, &i, "--signal", &value)) !=
-               0) {
+      kill_given = 1;
+    } else if ((rc = match_either(m, argc, argv, &i, "--signal", "-s",
+                                  &value)) != 0) {
       if (rc < 0 || (r->timeout_signal = parse_signal(m, value, 0)) < 0)
         return SIGPORT_CLI_USAGE;
     } else if ((rc = match_value(m, argc, argv, &i, "--forward", &value)) !=
                0) {
       if (rc < 0 || parse_forward_list(m, value, r) != 0)
         return SIGPORT_CLI_USAGE;
+      list_given = 1;
     } else if ((rc = match_value(m, argc, argv, &i, "--grace", &value)) !=
                0) {
       if (rc < 0 || parse_seconds(m, value, "--grace", &r->grace) != 0)
@@ -341,7 +401,15 @@ static int parse_run(struct msg *m, int argc, char **argv,
     } else if (strcmp(arg, "--init") == 0) {
       r->init = 1;
     } else if (strcmp(arg, "--no-forward") == 0) {
-      memset(r->forward, 0, sizeof r->forward);
+      hold = 1;
+    } else if (strcmp(arg, "--group") == 0) {
+      r->group = 1;
+    } else if (strcmp(arg, "--foreground") == 0) {
+      r->foreground = 1;
+    } else if (strcmp(arg, "--preserve-status") == 0) {
+      r->preserve_status = 1;
+    } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+      r->verbose = 1;
     } else if (strcmp(arg, "--") == 0) {
       i++;
       break;
@@ -353,13 +421,24 @@ static int parse_run(struct msg *m, int argc, char **argv,
   }
   if (grace_given && !r->init)
     return usage(m, "run: --grace applies only with --init");
+  if (hold && list_given)
+    return usage(m, "run: --no-forward and --forward exclude each other");
+  if (kill_given && !timeout_given)
+    return usage(m, "run: --kill-after applies only with --timeout");
   if (i >= argc) return usage(m, "run: missing COMMAND");
-  /* The default list's signals not passed on are still caught. */
-  for (k = 0; default_forward[k] != 0; k++)
-    if (!r->forward[default_forward[k]]) r->guard[default_forward[k]] = 1;
-#ifdef SIGPORT_SIGWINCH
-  r->guard[SIGPORT_SIGWINCH] = 0; /* ignored by default: nothing to guard */
-#endif
+  /* A timeout never reached is none. */
+  if (r->timeout >= SIGPORT_CLI_DURATION_MAX) r->timeout = 0;
+  if (r->kill_after >= SIGPORT_CLI_DURATION_MAX) r->kill_after = 0;
+  /* Whatever the default list would pass on and is not passed on is held:
+     caught, so that it does not end run before its child, where its
+     default would end a process. */
+  for (s = 1; s < SIGPORT_NSIG; s++) {
+    int action = sigport_default_action(s);
+    if (hold) r->forward[s] = 0;
+    r->guard[s] = (unsigned char)(forwarded_by_default(s) && !r->forward[s] &&
+                                  (action == SIGPORT_ACTION_TERMINATE ||
+                                   action == SIGPORT_ACTION_CORE));
+  }
   out->args = argv + i;
   out->nargs = argc - i;
   return 0;

@@ -98,6 +98,8 @@ int main(int argc, char **argv) {
   err = malloc(size);
   if (err == NULL) return complain(EXIT_REFUSED, "out of memory");
   rc = sigport_cli_parse(argc, argv, &cli, err, size);
+  /* run's usage errors are its own failures: 125, never a child's 2. */
+  if (rc != 0 && cli.command == SIGPORT_CLI_RUN) rc = SIGPORT_CLI_RUN_FAILED;
   if (rc != 0) complain(rc, "%s", err);
   free(err);
   if (rc != 0) return rc;

@@ -27,6 +27,20 @@
 
 #include "tool.h"
 
+/* run's own failures. */
+#define EXIT_RUN_FAILED SIGPORT_CLI_RUN_FAILED
+
+/* run failed: says why, and returns its status. */
+static int run_library_failed(int rc) {
+  (void)library_failed(rc);
+  return EXIT_RUN_FAILED;
+}
+
+static int run_system_failed(const char *call, int err) {
+  (void)system_failed(call, err);
+  return EXIT_RUN_FAILED;
+}
+
 /* ------------------------------------------------------------------ */
 /* Waiting for a signal                                                */
 /* ------------------------------------------------------------------ */
@@ -40,12 +54,12 @@ struct waker {
 
 static int waker_open(struct waker *w) {
   int rc = sigport_socketpair(w->pair);
-  if (rc != 0) return library_failed(rc);
+  if (rc != 0) return run_library_failed(rc);
   rc = sigport_set_wakeup_fd(w->pair[1], SIGPORT_WAKEUP_NO_WARN, NULL);
   if (rc != 0) {
     close(w->pair[0]);
     close(w->pair[1]);
-    return library_failed(rc);
+    return run_library_failed(rc);
   }
   return 0;
 }
@@ -58,7 +72,7 @@ static void waker_close(struct waker *w) {
 
 /* Sleeps until a signal arrives or `deadline` passes (-1: no deadline), and
    empties the wakeup socket. *woke is 1 when a signal came, 0 when the
-   deadline passed. Returns 0, or EXIT_REFUSED after saying why. */
+   deadline passed. Returns 0, or EXIT_RUN_FAILED after saying why. */
 static int waker_wait(struct waker *w, double deadline, int *woke) {
   struct pollfd p;
   char buf[64];
@@ -67,7 +81,7 @@ static int waker_wait(struct waker *w, double deadline, int *woke) {
   p.events = POLLIN;
   p.revents = 0;
   n = poll(&p, 1, ms_until(deadline));
-  if (n < 0 && errno != EINTR) return system_failed("poll", errno);
+  if (n < 0 && errno != EINTR) return run_system_failed("poll", errno);
   *woke = n != 0;
   while (read(w->pair[0], buf, sizeof buf) > 0) {
   }
@@ -78,54 +92,72 @@ static int waker_wait(struct waker *w, double deadline, int *woke) {
 /* ------------------------------------------------------------------ */
 
 const char help_run[] =
-    "Usage: sigport run [--timeout SECONDS] [--signal SIGNAL]\n"
-    "                   [--kill-after SECONDS] [--forward LIST | "
-    "--no-forward]\n"
-    "                   [--init [--grace SECONDS]] [--] COMMAND [ARG...]\n"
+    "Usage: sigport run [OPTION...] [--] COMMAND [ARG...]\n"
     "\n"
-    "Runs COMMAND as a child, passes signals on to it, and ends the way it\n"
-    "ended.\n"
+    "Runs COMMAND as a child in a process group of its own, passes signals\n"
+    "on to it, and ends the way it ended.\n"
     "\n"
-    "  --timeout SECONDS     at the timeout send SIGNAL to the child and\n"
-    "                        exit 124 once it ended (0: no timeout; units\n"
-    "                        s, m, h, d allowed)\n"
-    "  --signal SIGNAL       the signal sent at the timeout (default TERM)\n"
-    "  --kill-after SECONDS  send SIGKILL this long after SIGNAL if the\n"
-    "                        child still runs (0: never)\n"
-    "  --forward LIST        the signals passed on, comma-separated\n"
-    "                        (default INT,TERM,HUP,QUIT,USR1,USR2,WINCH;\n"
-    "                        Windows: INT,TERM,BREAK)\n"
-    "  --no-forward          pass no signal on\n"
+    "  --timeout DURATION    at the timeout send SIGNAL, then CONT, to the\n"
+    "                        child's process group, and exit 124 once the\n"
+    "                        child ended (0 or inf: no timeout)\n"
+    "  -s, --signal SIGNAL   the signal sent at the timeout (default TERM)\n"
+    "  -k, --kill-after DURATION\n"
+    "                        with --timeout: send KILL this long after\n"
+    "                        SIGNAL if the child still runs (0: never)\n"
+    "  --foreground          the timeout's signals go to the child alone,\n"
+    "                        not to its process group\n"
+    "  --preserve-status     exit with the child's status after a timeout\n"
+    "                        too, not 124\n"
+    "  --forward LIST        pass on only these signals, comma-separated;\n"
+    "                        the others are held (default: every signal\n"
+    "                        that can be caught but CHLD, the faults SEGV,\n"
+    "                        BUS, FPE, ILL, TRAP, SYS, and job control)\n"
+    "  --no-forward          hold every signal: pass none on, and stay up\n"
+    "  --group               pass signals on to the child's process group,\n"
+    "                        not to the child alone\n"
+    "  -v, --verbose         say each signal sent, on stderr\n"
     "  --init                reap every orphan that comes to run (as PID 1,\n"
     "                        or on Linux as a child subreaper); when the\n"
     "                        child ends, send TERM to the descendants it\n"
     "                        left, wait for them, and KILL what remains\n"
     "                        after the grace (not on Windows)\n"
-    "  --grace SECONDS       with --init: how long the descendants have\n"
+    "  --grace DURATION      with --init: how long the descendants have\n"
     "                        between TERM and KILL (default 5; 0: KILL at\n"
-    "                        once; units as for --timeout)\n"
+    "                        once)\n"
+    "\n"
+    "DURATION is a number of seconds, with fractions or an exponent, and\n"
+    "an optional unit s, m, h or d; inf is none.\n"
+    "\n"
+    "Each signal reaches the child once: one sent to run's pid or to run's\n"
+    "process group is passed on, and when run is in the terminal's\n"
+    "foreground the child's group is made the foreground, so that Ctrl+C,\n"
+    "Ctrl+\\ and Ctrl+Z go to it alone (the terminal is given back at the\n"
+    "end). A hangup that the terminal sends to run is passed on. TSTP, TTIN\n"
+    "and TTOU sent to run stop the child, then run; CONT resumes both. A\n"
+    "child stopped from the terminal stops run too, and gives the terminal\n"
+    "back to run's caller. A held signal does not end run before its\n"
+    "child.\n"
     "\n"
     "The child starts with the signal state run was given: what run set is\n"
     "undone and every signal is unblocked, while a signal ignored by run's\n"
-    "caller (nohup) stays ignored. Signals of the default list that are not\n"
-    "passed on are still caught, so that run outlives its child; a signal\n"
-    "from the terminal (si_code SI_KERNEL) is not passed on, since the\n"
-    "child, in the same process group, has it already. On Linux the child\n"
-    "gets SIGKILL if run itself is killed.\n"
+    "caller (nohup) stays ignored. On Linux the child gets SIGKILL if run\n"
+    "itself is killed.\n"
     "\n"
     "With --init, run ends once the child and every descendant have ended.\n"
     "As PID 1 the descendants are every other process; as a subreaper\n"
     "(Linux) they are found from the parent links of /proc. Elsewhere, if\n"
     "run is not PID 1, no orphan comes to it and it finds no descendants.\n"
     "\n"
-    "Exit status: 124 when the timeout fired; otherwise the child's status,\n"
-    "and when signal N ended the child run ends itself by signal N (a\n"
-    "shell sees 128+N; as PID 1, which that signal cannot end, run exits\n"
-    "with 128+N); 127 when COMMAND is not found, 126 when it cannot be run;\n"
-    "1 when run itself failed, 2 for a usage error.\n"
+    "Exit status: 124 when the timeout fired (unless --preserve-status);\n"
+    "otherwise the child's status, and when signal N ended the child run\n"
+    "ends itself by signal N (a shell sees 128+N; as PID 1, which that\n"
+    "signal cannot end, run exits with 128+N); 125 when run itself failed,\n"
+    "usage errors included; 126 when COMMAND cannot be run, 127 when it is\n"
+    "not found.\n"
     "Windows: the child gets a process group of its own; INT and BREAK\n"
     "reach it as CTRL_BREAK_EVENT; the timeout ends it with\n"
     "TerminateProcess (--signal and --kill-after have no effect).\n";
+
 
 /* How `run --init` finds the descendants it ends. */
 enum reach {
@@ -135,48 +167,131 @@ enum reach {
 };
 
 struct child {
-  sigport_pid_t pid; /* 0 once it has ended */
+  pid_t pid;  /* 0 once it has ended */
+  pid_t pgrp; /* its process group's id, its pid */
   const struct sigport_cli_run *opts;
   int watched;               /* the child's watch is in place */
   int ended;                 /* its watch reported it, in `st` */
   sigport_child_status_t st; /* how it ended */
   enum reach reach;          /* --init */
+  int tty;      /* the controlling terminal (/dev/tty), or -1 for none */
+  int gave_tty; /* run was in its foreground, and gave it to the child */
 };
 
-/* Passes a signal on to the child. */
+/* Sends sig to the child, or with `group` to its process group; with
+   --verbose, says so and why. */
+static void send_child(struct child *c, int sig, int group, const char *why) {
+  if (c->pid == 0) return;
+  if (c->opts->verbose)
+    complain(0, "run: sending %s to %s %ld (%s)", sigport_signame(sig),
+             group ? "process group" : "pid", (long)c->pid, why);
+  (void)sigport_kill(group ? -(sigport_pid_t)c->pid : c->pid, sig);
+}
+
+/* The timeout's signals, CONT and the job control signals go to the
+   child's group unless --foreground. */
+static int to_group(const struct child *c) { return !c->opts->foreground; }
+
+/* Blocks (1) or unblocks (0) SIGTTOU, which tcsetpgrp() from a background
+   process would otherwise get. */
+static void hold_ttou(int on) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTTOU);
+  (void)sigprocmask(on ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+/* Makes pgrp the terminal's foreground process group. */
+static void give_terminal(struct child *c, pid_t pgrp) {
+  hold_ttou(1);
+  (void)tcsetpgrp(c->tty, pgrp);
+  hold_ttou(0);
+}
+
+/* Stops run by sig (TSTP, TTIN or TTOU) as if it had no handler: the
+   kernel stops it, or drops the signal where run's process group is
+   orphaned and nobody would resume it. Returns once run goes on. */
+static int on_job_stop(int signum, const sigport_siginfo_t *info, void *arg);
+static void stop_self(struct child *c, int sig) {
+  fflush(stdout);
+  fflush(stderr);
+  (void)sigport_signal(sig, SIGPORT_SIG_DFL, NULL, NULL);
+  (void)kill(getpid(), sig);
+  (void)sigport_signal(sig, on_job_stop, c, NULL);
+}
+
+/* Passes a signal on to the child, unless it is held. */
 static int on_forwarded(int signum, const sigport_siginfo_t *info, void *arg) {
   struct child *c = arg;
-  if (c->pid == 0 || !c->opts->forward[signum]) return 0;
-#if defined(SI_KERNEL)
-  /* The terminal's signals go to its whole foreground process group, the
-     child included: sending them again would deliver them twice. */
-  if (info->code == SI_KERNEL) return 0;
-#else
   (void)info;
-#endif
-  (void)sigport_kill(c->pid, signum);
+  if (c->opts->forward[signum])
+    send_child(c, signum, c->opts->group, "passed on");
   return 0;
 }
 
-/* Installs run's handlers for the forwarded and the guarded signals.
-   Returns 0 or an exit status. */
+/* TSTP, TTIN or TTOU sent to run: the child stops, then run. */
+static int on_job_stop(int signum, const sigport_siginfo_t *info, void *arg) {
+  struct child *c = arg;
+  (void)info;
+  if (c->pid == 0) return 0;
+  send_child(c, signum, to_group(c), "job control");
+  stop_self(c, signum);
+  return 0;
+}
+
+/* CONT: run goes on, and so does the child. Back in the terminal's
+   foreground, run hands it to the child again. */
+static int on_job_cont(int signum, const sigport_siginfo_t *info, void *arg) {
+  struct child *c = arg;
+  (void)signum;
+  (void)info;
+  if (c->pid == 0) return 0;
+  if (c->gave_tty && tcgetpgrp(c->tty) == getpgrp()) give_terminal(c, c->pid);
+  send_child(c, SIGPORT_SIGCONT, to_group(c), "job control");
+  return 0;
+}
+
+/* SIGCHLD (beside the child's watch, which reaps it): a child that the
+   terminal stopped while it had the terminal stops run too, and the
+   terminal goes back to run's group, so that run's caller (a shell) sees
+   a stopped job. A child stopped otherwise (SIGSTOP, or TTIN in the
+   background) does not stop run: its timeout still comes. */
+static int on_child_signal(int signum, const sigport_siginfo_t *info,
+                           void *arg) {
+  struct child *c = arg;
+  siginfo_t si;
+  int stop;
+  (void)signum;
+  (void)info;
+  if (c->pid == 0 || !c->gave_tty) return 0;
+  memset(&si, 0, sizeof si);
+  if (waitid(P_PID, (id_t)c->pid, &si, WSTOPPED | WNOHANG) != 0 ||
+      si.si_pid != c->pid)
+    return 0;
+  stop = si.si_status;
+  if (stop != SIGTSTP && stop != SIGTTIN && stop != SIGTTOU) return 0;
+  if (tcgetpgrp(c->tty) != c->pid) return 0;
+  give_terminal(c, getpgrp());
+  stop_self(c, stop);
+  return 0;
+}
+
+/* Installs run's handlers: the forwarded and the held signals, job
+   control, and SIGCHLD. Returns 0 or an exit status. */
 static int install_run_handlers(struct child *c) {
   int s, rc;
   for (s = 1; s < SIGPORT_NSIG; s++) {
     if (!c->opts->forward[s] && !c->opts->guard[s]) continue;
     rc = sigport_signal(s, on_forwarded, c, NULL);
-    if (rc != 0) return library_failed(rc);
+    if (rc != 0) return run_library_failed(rc);
   }
+  if ((rc = sigport_signal(SIGPORT_SIGTSTP, on_job_stop, c, NULL)) != 0 ||
+      (rc = sigport_signal(SIGPORT_SIGTTIN, on_job_stop, c, NULL)) != 0 ||
+      (rc = sigport_signal(SIGPORT_SIGTTOU, on_job_stop, c, NULL)) != 0 ||
+      (rc = sigport_signal(SIGPORT_SIGCONT, on_job_cont, c, NULL)) != 0 ||
+      (rc = sigport_signal(SIGPORT_SIGCHLD, on_child_signal, c, NULL)) != 0)
+    return run_library_failed(rc);
   return 0;
-}
-
-/* Takes what is still pending, without passing it on, and gives the
-   signals back. */
-static void run_cleanup(struct child *c, struct waker *w) {
-  c->pid = 0;
-  (void)sigport_dispatch();
-  waker_close(w);
-  sigport_shutdown();
 }
 
 /* The child's watch: sigport reaped it, and this is how it ended. From
@@ -197,9 +312,23 @@ static int on_orphan(const sigport_child_status_t *st, void *arg) {
   return 0;
 }
 
-/* Runs in the child: restores the signal state, and execs. A failure is
-   reported to the parent through the close-on-exec pipe. */
-static void exec_child(char **argv, int report_fd, pid_t parent) {
+/* Opens the controlling terminal, if run has one, and says whether run
+   is in its foreground: then the child gets it. */
+static void find_terminal(struct child *c) {
+  c->tty = open("/dev/tty", O_RDWR | O_NOCTTY);
+  if (c->tty < 0) return;
+  if (fcntl(c->tty, F_SETFD, FD_CLOEXEC) != 0 ||
+      tcgetpgrp(c->tty) != getpgrp()) {
+    close(c->tty);
+    c->tty = -1;
+  }
+}
+
+/* Runs in the child: a process group of its own, made the terminal's
+   foreground where run had it; then the signal state is restored, and
+   COMMAND exec'd. A failure is reported to the parent through the
+   close-on-exec pipe. */
+static void exec_child(char **argv, int report_fd, pid_t parent, int tty) {
   int err;
   ssize_t n;
 #if defined(__linux__)
@@ -208,6 +337,11 @@ static void exec_child(char **argv, int report_fd, pid_t parent) {
 #else
   (void)parent;
 #endif
+  (void)setpgid(0, 0);
+  if (tty >= 0) {
+    hold_ttou(1);
+    (void)tcsetpgrp(tty, getpid());
+  }
   sigport_restore_for_exec();
   execvp(argv[0], argv);
   err = errno;
@@ -225,27 +359,32 @@ static int spawn(struct child *c, char **argv) {
   int fds[2], err = 0, watch;
   ssize_t n;
   pid_t pid, parent = getpid();
-  if (pipe(fds) != 0) return system_failed("pipe", errno);
+  if (pipe(fds) != 0) return run_system_failed("pipe", errno);
   if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 ||
       fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0) {
     err = errno;
     close(fds[0]);
     close(fds[1]);
-    return system_failed("fcntl", err);
+    return run_system_failed("fcntl", err);
   }
   pid = fork();
   if (pid < 0) {
     err = errno;
     close(fds[0]);
     close(fds[1]);
-    return system_failed("fork", err);
+    return run_system_failed("fork", err);
   }
   if (pid == 0) {
     close(fds[0]);
-    exec_child(argv, fds[1], parent);
+    exec_child(argv, fds[1], parent, c->tty);
   }
   close(fds[1]);
+  /* Both sides set the group, so that it exists before either goes on;
+     after the exec this one fails (EACCES), the child's having worked. */
+  (void)setpgid(pid, pid);
   c->pid = pid;
+  c->pgrp = pid;
+  c->gave_tty = c->tty >= 0;
   /* A child that has ended already is reported all the same. */
   watch = sigport_watch_child(pid, on_child_end, c);
   c->watched = watch == 0;
@@ -255,9 +394,10 @@ static int spawn(struct child *c, char **argv) {
     n = read(fds[0], &err, sizeof err);
   } while (n < 0 && errno == EINTR);
   close(fds[0]);
-  if (watch != 0) return library_failed(watch);
+  if (watch != 0) return run_library_failed(watch);
   if (n == (ssize_t)sizeof err)
-    complain(EXIT_REFUSED, "run: execvp '%s': %s", argv[0], strerror(err));
+    complain(EXIT_RUN_FAILED, "run: cannot run '%s': %s", argv[0],
+             strerror(err));
   return 0;
 }
 
@@ -277,8 +417,9 @@ static int wait_event(struct waker *w, double deadline) {
   return 0;
 }
 
-/* Waits until the child's watch has reported it, applying the timeout.
-   Returns 0, or an exit status. */
+/* Waits until the child's watch has reported it, applying the timeout:
+   its signal, then CONT (a stopped child acts on nothing else), then
+   KILL after --kill-after. Returns 0, or an exit status. */
 static int supervise(struct child *c, struct waker *w, int *timed_out) {
   const struct sigport_cli_run *o = c->opts;
   double deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
@@ -290,12 +431,15 @@ static int supervise(struct child *c, struct waker *w, int *timed_out) {
     if (c->ended) return 0;
     now = now_seconds();
     if (deadline >= 0 && !*timed_out && now >= deadline) {
+      int sig = o->timeout_signal;
       *timed_out = 1;
-      (void)sigport_kill(c->pid, o->timeout_signal);
+      send_child(c, sig, to_group(c), "timeout");
+      if (sig != SIGPORT_SIGKILL && sig != SIGPORT_SIGCONT)
+        send_child(c, SIGPORT_SIGCONT, to_group(c), "timeout");
       if (o->kill_after > 0) kill_deadline = now + o->kill_after;
     }
     if (kill_deadline >= 0 && now >= kill_deadline) {
-      (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
+      send_child(c, SIGPORT_SIGKILL, to_group(c), "kill after");
       kill_deadline = -1;
     }
     rc = wait_event(w, *timed_out ? kill_deadline : deadline);
@@ -434,7 +578,7 @@ static int descendants_left(struct child *c, int sig) {
   {
     long n = proc_descendants(sig);
     if (n < 0) {
-      complain(EXIT_REFUSED,
+      complain(EXIT_RUN_FAILED,
                "run: read /proc: %s; the descendants left are not ended",
                strerror(errno));
       c->reach = REACH_NONE;
@@ -455,12 +599,12 @@ static int descendants_left(struct child *c, int sig) {
    orphan slips past. Returns 0 or an exit status. */
 static int become_reaper(struct child *c) {
   int rc = sigport_watch_child(SIGPORT_CHILD_ANY, on_orphan, c);
-  if (rc != 0) return library_failed(rc);
+  if (rc != 0) return run_library_failed(rc);
   c->reach = getpid() == 1 ? REACH_ALL : REACH_NONE;
 #if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
   if (c->reach != REACH_ALL) {
     if (prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) != 0)
-      return system_failed("prctl(PR_SET_CHILD_SUBREAPER)", errno);
+      return run_system_failed("prctl(PR_SET_CHILD_SUBREAPER)", errno);
     c->reach = REACH_PROC;
   }
 #endif
@@ -494,7 +638,7 @@ static int end_descendants(struct child *c, struct waker *w) {
   deadline = now_seconds() + KILL_WAIT_SECONDS;
   while (descendants_left(c, SIGKILL)) {
     if (now_seconds() >= deadline) {
-      complain(EXIT_REFUSED,
+      complain(EXIT_RUN_FAILED,
                "run: descendants are left %d seconds after SIGKILL; run "
                "ends without them",
                KILL_WAIT_SECONDS);
@@ -511,6 +655,7 @@ static int end_descendants(struct child *c, struct waker *w) {
    the descendants get SIGKILL too. */
 static void abandon(struct child *c) {
   int status;
+  (void)sigport_kill(-(sigport_pid_t)c->pid, SIGPORT_SIGKILL);
   (void)sigport_kill(c->pid, SIGPORT_SIGKILL);
   if (c->opts->init) (void)descendants_left(c, SIGKILL);
   if (c->watched) (void)sigport_unwatch_child(c->pid);
@@ -536,6 +681,20 @@ static void end_like(const sigport_child_status_t *st) {
   exit(st->code);
 }
 
+/* Gives the terminal back to run's group if the child's group still has
+   it; takes what is still pending, without passing it on, and gives the
+   signals back. */
+static void run_cleanup(struct child *c, struct waker *w) {
+  c->pid = 0;
+  if (c->gave_tty && tcgetpgrp(c->tty) == c->pgrp)
+    give_terminal(c, getpgrp());
+  if (c->tty >= 0) close(c->tty);
+  c->tty = -1;
+  (void)sigport_dispatch();
+  waker_close(w);
+  sigport_shutdown();
+}
+
 int cmd_run(const struct sigport_cli *cli) {
   struct child c;
   struct waker w;
@@ -543,14 +702,16 @@ int cmd_run(const struct sigport_cli *cli) {
   memset(&c, 0, sizeof c);
   c.opts = &cli->run;
   c.reach = REACH_NONE;
+  c.tty = -1;
   rc = sigport_init(0);
-  if (rc != 0) return library_failed(rc);
+  if (rc != 0) return run_library_failed(rc);
   /* Handlers go in before the fork: a signal that comes before the child's
      pid is known is dispatched, and passed on, once it is. */
   if ((rc = install_run_handlers(&c)) != 0 || (rc = waker_open(&w)) != 0) {
     sigport_shutdown();
     return rc;
   }
+  find_terminal(&c);
   if (c.opts->init) rc = become_reaper(&c);
   if (rc == 0) rc = spawn(&c, cli->args);
   if (rc == 0) rc = supervise(&c, &w, &timed_out);
@@ -561,11 +722,11 @@ int cmd_run(const struct sigport_cli *cli) {
   run_cleanup(&c, &w);
   if (rc != 0) return rc;
   if (c.st.lost)
-    return complain(EXIT_REFUSED,
+    return complain(EXIT_RUN_FAILED,
                     "run: the status of pid %ld was lost: something else in "
                     "run reaped it",
                     (long)c.st.pid);
-  if (timed_out) return EXIT_TIMEDOUT;
+  if (timed_out && !c.opts->preserve_status) return EXIT_TIMEDOUT;
   end_like(&c.st);
-  return EXIT_REFUSED;
+  return EXIT_RUN_FAILED;
 }
