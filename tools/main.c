@@ -39,9 +39,7 @@ static const char help_main[] =
     "  send SIGNAL PID...            send a signal (0: does it exist?)\n"
     "  watch [--count N] [--timeout SECONDS] [--json] [--queue] SIGNAL...\n"
     "                                print the signals this process gets\n"
-    "  run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]\n"
-    "      [--forward LIST | --no-forward] [--init [--grace SECONDS]]\n"
-    "      [--] COMMAND [ARG...]\n"
+    "  run [OPTION...] [--] COMMAND [ARG...]\n"
     "                                run a command, pass signals on to it\n"
     "  mask [PID]                    pending, blocked, ignored, caught\n"
     "\n"
@@ -50,7 +48,7 @@ static const char help_main[] =
     "\n"
     "SIGNAL is a name or a number: TERM, SIGTERM, term and 15 are the same.\n"
     "Exit status: 0 success, 1 the system refused, 2 usage error; for run,\n"
-    "the child's status. See sigport(1).\n";
+    "the child's status, or 125 when run itself failed. See sigport(1).\n";
 
 /* The help text of a command. */
 static const char *help_text(enum sigport_cli_command command) {
