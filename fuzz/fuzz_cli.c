@@ -43,6 +43,10 @@ static void check_same(const struct sigport_cli *a,
   CHECK(a->run.timeout_signal == b->run.timeout_signal);
   CHECK(a->run.init == b->run.init);
   CHECK(a->run.grace == b->run.grace);
+  CHECK(a->run.group == b->run.group);
+  CHECK(a->run.foreground == b->run.foreground);
+  CHECK(a->run.preserve_status == b->run.preserve_status);
+  CHECK(a->run.verbose == b->run.verbose);
   CHECK(a->mask_pid == b->mask_pid);
   CHECK(a->mask_pid_value == b->mask_pid_value);
   for (s = 0; s < SIGPORT_NSIG; s++) {
@@ -131,11 +135,22 @@ static void check_parsed(const struct sigport_cli *c, int argc, char **argv) {
     /* --grace is refused without --init: a grace other than the default
        comes with it. */
     CHECK(c->run.init || c->run.grace == 5);
+    CHECK(c->run.group <= 1 && c->run.foreground <= 1);
+    CHECK(c->run.preserve_status <= 1 && c->run.verbose <= 1);
+    /* A timeout never reached is none. */
+    CHECK(c->run.timeout < SIGPORT_CLI_DURATION_MAX);
+    CHECK(c->run.kill_after < SIGPORT_CLI_DURATION_MAX);
     CHECK(c->run.forward[0] == 0 && c->run.guard[0] == 0);
     for (s = 1; s < SIGPORT_NSIG; s++) {
       CHECK(c->run.forward[s] <= 1 && c->run.guard[s] <= 1);
       if (c->run.forward[s]) CHECK(sigport_catchable(s) == 1);
       if (c->run.guard[s]) CHECK(!c->run.forward[s]);
+#if !defined(_WIN32)
+      /* run handles the child's end and job control itself. */
+      if (s == SIGPORT_SIGCHLD || s == SIGPORT_SIGTSTP ||
+          s == SIGPORT_SIGTTIN || s == SIGPORT_SIGTTOU || s == SIGPORT_SIGCONT)
+        CHECK(!c->run.forward[s] && !c->run.guard[s]);
+#endif
     }
     check_tail(c, argc, argv);
     break;
