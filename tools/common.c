@@ -47,6 +47,12 @@ int library_failed(int rc) {
                   sigport_last_error());
 }
 
+/* The same, for run: its own failures exit EXIT_RUN_FAILED. */
+int run_library_failed(int rc) {
+  (void)library_failed(rc);
+  return EXIT_RUN_FAILED;
+}
+
 /* A system call of the tool's own failed with errno err. */
 int system_failed(const char *call, int err) {
   return complain(EXIT_REFUSED, "%s: %s", call, strerror(err));

@@ -27,15 +27,7 @@
 
 #include "tool.h"
 
-/* run's own failures. */
-#define EXIT_RUN_FAILED SIGPORT_CLI_RUN_FAILED
-
-/* run failed: says why, and returns its status. */
-static int run_library_failed(int rc) {
-  (void)library_failed(rc);
-  return EXIT_RUN_FAILED;
-}
-
+/* A system call of run failed: says why, and returns run's status. */
 static int run_system_failed(const char *call, int err) {
   (void)system_failed(call, err);
   return EXIT_RUN_FAILED;

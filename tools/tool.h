@@ -20,6 +20,7 @@
 #define EXIT_REFUSED 1
 #define EXIT_USAGE SIGPORT_CLI_USAGE
 #define EXIT_TIMEDOUT 124
+#define EXIT_RUN_FAILED SIGPORT_CLI_RUN_FAILED /* run's own failures */
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127
 
@@ -35,6 +36,8 @@ int complain(int status, const char *fmt, ...) TOOL_PRINTF(2, 3);
 /* A sigport call failed with rc: 2 for a bad value (SIGPORT_EVALUE), 1
    otherwise. sigport_last_error() names the call and the system's error. */
 int library_failed(int rc);
+/* The same, for run, whose own failures exit EXIT_RUN_FAILED. */
+int run_library_failed(int rc);
 
 /* A system call of the tool's own failed with errno err. */
 int system_failed(const char *call, int err);

@@ -217,30 +217,30 @@ case_usage() {
   expect_err_is "sigport: option '--timeout' needs a value"
   expect_status 2 "$tool" watch --queue=1 USR1
   expect_err_is "sigport: watch: unknown option '--queue=1'"
-  expect_status 2 "$tool" run
+  expect_status 125 "$tool" run
   expect_err_is "sigport: run: missing COMMAND"
-  expect_status 2 "$tool" run --timeout 1
+  expect_status 125 "$tool" run --timeout 1
   expect_err_is "sigport: run: missing COMMAND"
-  expect_status 2 "$tool" run --timeout x true
+  expect_status 125 "$tool" run --timeout x true
   expect_err_is "sigport: invalid time 'x' for --timeout"
-  expect_status 2 "$tool" run --kill-after -2 true
+  expect_status 125 "$tool" run --kill-after -2 true
   expect_err_is "sigport: invalid time '-2' for --kill-after"
-  expect_status 2 "$tool" run --signal BOGUS true
+  expect_status 125 "$tool" run --signal BOGUS true
   expect_err_is "sigport: unknown signal 'BOGUS'"
-  expect_status 2 "$tool" run --forward INT,FOO true
+  expect_status 125 "$tool" run --forward INT,FOO true
   expect_err_is "sigport: unknown signal 'FOO'"
-  expect_status 2 "$tool" run --forward INT,KILL true
+  expect_status 125 "$tool" run --forward INT,KILL true
   expect_err_is "sigport: cannot forward 'KILL': SIGKILL cannot be caught"
-  expect_status 2 "$tool" run --grace 1 true
+  expect_status 125 "$tool" run --grace 1 true
   expect_err_is "sigport: run: --grace applies only with --init"
-  expect_status 2 "$tool" run --init --grace x true
+  expect_status 125 "$tool" run --init --grace x true
   expect_err_is "sigport: invalid time 'x' for --grace"
-  expect_status 2 "$tool" run --frob true
+  expect_status 125 "$tool" run --frob true
   expect_err_is "sigport: run: unknown option '--frob'"
   expect_status 2 "$tool" mask abc
   expect_err_is "sigport: invalid pid 'abc'"
   # The system refuses: status 1, the message names the call and errno.
   expect_status 1 "$tool" watch KILL
   expect_err "^sigport: sigport_watch_open.*SIGKILL.*\\[Errno 22\\]"
-  note "usage errors: status 2 and one line naming the value"
+  note "usage errors: status 2 (125 for run) and one line naming the value"
 }
