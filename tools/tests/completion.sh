@@ -162,6 +162,7 @@ case " ${compopt_calls[*]-} " in
   *) fail "--forward: no compopt -o nospace (${compopt_calls[*]-})" ;;
 esac
 expect 'sigport run --forward=INT,TE' INT,TERM
+expect 'sigport run --forward USR1,US' USR1,USR2
 expect 'sigport run --forward INT,SIGTERM,HU' INT,SIGTERM,HUP
 expect 'sigport run --no-forward --forward QU' QUIT
 

@@ -114,6 +114,7 @@ expect 'sigport info SIGUS' SIGUSR1 SIGUSR2
 expect 'sigport info usr' usr1 usr2
 expect 'sigport watch --count ' 
 expect 'sigport run --forward INT,TE' TERM
+expect 'sigport run --forward USR1,US' USR2
 expect 'sigport run --signal KI' KILL
 expect 'sigport --version ' --json
 expect 'sigport help wa' watch
