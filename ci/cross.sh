@@ -150,7 +150,7 @@ fi
 . ci/packages.sh
 t0=$SECONDS
 ci_install cross qemu-user-static cmake ninja-build binutils python3 perl \
-  man-db procps || die "could not install qemu-user-static and the build tools"
+  man-db procps zsh bash-completion || die "could not install qemu-user-static and the build tools"
 install_common=$((SECONDS - t0))
 # The full targets' architectures, all added before the one apt-get
 # update that follows.
