@@ -7,6 +7,7 @@
  * room for the whole message, with a small buffer, and with none. Every
  * broken invariant calls abort().
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,33 @@ static int is_named_signal(int signum) {
 }
 
 static int time_in_range(double t) { return t >= 0 && t <= 1e9; }
+
+/* sigport_cli_long() takes a word exactly when it is an optional '-' and
+   decimal digits whose value fits a long, and gives that value. */
+static void check_number(const char *word) {
+  char written[32], expected[32];
+  const char *digits = word[0] == '-' ? word + 1 : word;
+  size_t n = strspn(digits, "0123456789");
+  long v = 0;
+  int rc = sigport_cli_long(word, LONG_MIN, LONG_MAX, &v);
+  if (n == 0 || digits[n] != '\0') {
+    CHECK(rc == -1);
+    return;
+  }
+  while (n > 1 && digits[0] == '0') {
+    digits++;
+    n--;
+  }
+  if (rc != 0) {
+    /* Only a value beyond a long's range is refused. */
+    CHECK(n >= (sizeof(long) == 8 ? 19 : 10));
+    return;
+  }
+  snprintf(expected, sizeof expected, "%s%s",
+           word[0] == '-' && strcmp(digits, "0") != 0 ? "-" : "", digits);
+  snprintf(written, sizeof written, "%ld", v);
+  CHECK(strcmp(written, expected) == 0);
+}
 
 /* Two parses of the same words gave the same result. */
 static void check_same(const struct sigport_cli *a,
@@ -200,6 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (i = 1; i < argc; i++)
     CHECK(memcmp(argv[i], data + start[i], len[i]) == 0 &&
           argv[i][len[i]] == '\0');
+  for (i = 1; i < argc; i++) check_number(argv[i]);
   if (rc == 0) {
     CHECK(err[0] == '\0');
     check_parsed(&first, argc, argv);

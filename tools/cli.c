@@ -63,13 +63,36 @@ static int match_value(struct msg *m, int argc, char **argv, int *i,
   return 1;
 }
 
+/* 1 for a number below SIGRTMIN that is no signal here because the C
+   library keeps it for itself (32 and 33 with glibc): one that
+   sigport_valid_signals() leaves out. */
+static int is_reserved(long number) {
+  sigport_sigset_t valid;
+  return number > 0 && number < sigport_sigrtmin() &&
+         sigport_valid_signals(&valid) == 0 &&
+         sigport_sigismember(&valid, (int)number) == 0;
+}
+
 /* Parses a signal as sigport_signum() accepts it ("TERM", "SIGTERM",
-   "term", "15"). Signal 0 only where allow_zero. Returns the number, or
-   -1 after saying which value is wrong. */
+   "term", "15"). A word that does not start with a letter is a number,
+   read as every number of the tool is (sigport_cli_long()): "+15" and
+   " 15" are no signals, whatever sigport_signum() makes of them. Signal 0
+   only where allow_zero. Returns the number, or -1 after saying which
+   value is wrong. */
 static int parse_signal(struct msg *m, const char *text, int allow_zero) {
-  int signum = sigport_signum(text);
-  if (signum < 0) {
+  long number = 0;
+  int signum, letter = (text[0] >= 'A' && text[0] <= 'Z') ||
+                       (text[0] >= 'a' && text[0] <= 'z');
+  if (!letter && sigport_cli_long(text, 0, 0x7fffffffL, &number) != 0) {
     usage(m, "unknown signal '%s'", text);
+    return -1;
+  }
+  signum = sigport_signum(text);
+  if (signum < 0) {
+    if (is_reserved(number))
+      usage(m, "signal %ld is reserved by the C library", number);
+    else
+      usage(m, "unknown signal '%s'", text);
     return -1;
   }
   if (signum == 0 && !allow_zero) {
@@ -106,13 +129,24 @@ static int parse_seconds(struct msg *m, const char *text, const char *option,
   return 0;
 }
 
+/* 1 when text is a number as the tool writes them: an optional '-' and
+   decimal digits, with nothing before, between or after them. strtol()
+   alone would also take a '+' and leading white space. */
+static int is_plain_integer(const char *text) {
+  const char *p = text[0] == '-' ? text + 1 : text;
+  if (*p == '\0') return 0;
+  for (; *p != '\0'; p++)
+    if (*p < '0' || *p > '9') return 0;
+  return 1;
+}
+
 int sigport_cli_long(const char *text, long lo, long hi, long *out) {
   char *end;
   long v;
+  if (!is_plain_integer(text)) return -1;
   errno = 0;
   v = strtol(text, &end, 10);
-  if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
-    return -1;
+  if (*end != '\0' || errno != 0 || v < lo || v > hi) return -1;
   *out = v;
   return 0;
 }

@@ -89,8 +89,10 @@ struct sigport_cli {
 int sigport_cli_parse(int argc, char **argv, struct sigport_cli *out,
                       char *err, size_t errlen);
 
-/* Parses a decimal integer in [lo; hi] into *out. Returns 0, or -1 when
-   text is not one. */
+/* Parses a decimal integer in [lo; hi] into *out: an optional '-' and
+   digits, nothing else (no '+', no white space, not empty). Every number
+   of the command line is read with it. Returns 0, or -1 when text is not
+   one. */
 int sigport_cli_long(const char *text, long lo, long hi, long *out);
 
 /* The PIDs of `send` are decimal integers in this range. */

@@ -136,7 +136,7 @@ int cmd_mask(const struct sigport_cli *cli) {
   const char *pid = cli->mask_pid;
 #if defined(__linux__)
   if (pid != NULL) {
-    /* The number, not the text: "01" and "+1" name /proc/1. */
+    /* The number, not the text: "01" names /proc/1. */
     char number[24];
     snprintf(number, sizeof number, "%ld", cli->mask_pid_value);
     return mask_proc(number, 0);

@@ -244,3 +244,70 @@ case_usage() {
   expect_err "^sigport: sigport_watch_open.*SIGKILL.*\\[Errno 22\\]"
   note "usage errors: status 2 and one line naming the value"
 }
+
+# Every number of the command line is read one way: an optional '-' and
+# decimal digits. What strtol() would also take (a '+', white space) and
+# anything else is refused, the word quoted, before anything is sent.
+case_numbers() {
+  local pid form
+  start_sleeper
+  pid=$job
+  for form in "+$pid" " $pid" "$pid " "	$pid" "0x$pid" "$pid.0" "${pid}e0" \
+    "" "-" "+" "- $pid" "$pid-" "2147483648" "-2147483648" \
+    "99999999999999999999"; do
+    expect_status 2 "$tool" send TERM "$form"
+    expect_err_is "sigport: invalid pid '$form'"
+  done
+  # One bad PID among good ones: nothing goes out.
+  expect_status 2 "$tool" send TERM "$pid" "+$pid"
+  expect_err_is "sigport: invalid pid '+$pid'"
+  kill -0 "$pid" || fail "a refused command line signalled $pid"
+  # Leading zeros are digits too.
+  expect_status 0 "$tool" send 0 "00$pid"
+  for form in "+1" " 1" "1 " "" "0x1" "1.0" "+0"; do
+    expect_status 2 "$tool" mask "$form"
+    expect_err_is "sigport: invalid pid '$form'"
+  done
+  for form in "+3" " 3" "3 " "" "0x3" "3.0" "1e1"; do
+    expect_status 2 "$tool" watch --count "$form" USR1
+    expect_err_is "sigport: invalid count '$form' for --count"
+    expect_status 2 "$tool" watch "--count=$form" USR1
+    expect_err_is "sigport: invalid count '$form' for --count"
+  done
+  # A signal given as a number: digits only.
+  for form in "+15" " 15" "15 " "	15" "" "-15" "0x0f" "15.0" "+0"; do
+    expect_status 2 "$tool" info "$form"
+    expect_err_is "sigport: unknown signal '$form'"
+    expect_status 2 "$tool" send "$form" "$pid"
+    expect_err_is "sigport: unknown signal '$form'"
+    expect_status 2 "$tool" watch "$form"
+    expect_err_is "sigport: unknown signal '$form'"
+  done
+  expect_status 0 "$tool" info 015
+  expect_out '^ 15  SIGTERM '
+  kill -0 "$pid" || fail "a refused signal reached $pid"
+  kill -TERM "$pid"
+  reap "$pid"
+  [ "$status" = 143 ] || fail "the sleeper ended with $status, not 143"
+  note "numbers: '+', white space and other forms refused everywhere"
+}
+
+# The C library's reserved real-time signals (32 and 33 with glibc, 32 to
+# 34 with musl: from 32 up to its SIGRTMIN) are named as such.
+case_reserved_signal() {
+  local n rtmin
+  need_linux "the reserved signals are the C library's on Linux"
+  rtmin=$(sysnum RTMIN)
+  [ "$rtmin" -gt 32 ] || fail "SIGRTMIN is $rtmin: no reserved signal"
+  for ((n = 32; n < rtmin; n++)); do
+    expect_status 2 "$tool" info "$n"
+    expect_err_is "sigport: signal $n is reserved by the C library"
+    expect_status 2 "$tool" watch USR1 "$n"
+    expect_err_is "sigport: signal $n is reserved by the C library"
+    expect_status 2 "$tool" send "$n" $$
+    expect_err_is "sigport: signal $n is reserved by the C library"
+  done
+  expect_status 2 "$tool" info 999
+  expect_err_is "sigport: unknown signal '999'"
+  note "reserved: 32 to $((rtmin - 1))"
+}
