@@ -203,37 +203,50 @@ static int parse_info(struct msg *m, int argc, char **argv,
   return out->signum < 0 ? SIGPORT_CLI_USAGE : 0;
 }
 
+/* send [--] SIGNAL [--] PID...: a word that starts with '-' and a letter
+   or a second '-' is an option until "--", which may come before SIGNAL
+   or after it. A negative PID (a process group) is never an option, so
+   it needs no "--". From the first PID on, every word is a PID. */
 static int parse_send(struct msg *m, int argc, char **argv,
                       struct sigport_cli *out) {
-  int i, first_pid;
+  const char *signal = NULL;
+  int i, options = 1;
   long pid;
-  for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-    if (is_help(argv[i])) {
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    int option = arg[0] == '-' && (arg[1] == '-' ||
+                                   (arg[1] >= 'A' && arg[1] <= 'Z') ||
+                                   (arg[1] >= 'a' && arg[1] <= 'z'));
+    if (options && is_help(arg)) {
       out->help = 1;
       return 0;
     }
-    if (strcmp(argv[i], "--") == 0) {
-      i++;
+    if (options && strcmp(arg, "--") == 0) {
+      options = 0;
+    } else if (options && option) {
+      return usage(m, "send: unknown option '%s'", arg);
+    } else if (signal == NULL) {
+      signal = arg;
+    } else {
       break;
     }
-    return usage(m, "send: unknown option '%s'", argv[i]);
   }
-  if (i < argc && is_help(argv[i])) {
-    out->help = 1;
-    return 0;
-  }
-  if (i >= argc) return usage(m, "send: missing SIGNAL");
-  out->signum = parse_signal(m, argv[i], 1);
+  if (signal == NULL) return usage(m, "send: missing SIGNAL");
+  out->signum = parse_signal(m, signal, 1);
   if (out->signum < 0) return SIGPORT_CLI_USAGE;
-  first_pid = ++i;
-  if (first_pid >= argc) return usage(m, "send: missing PID");
+  if (i >= argc) return usage(m, "send: missing PID");
+  out->args = argv + i;
+  out->nargs = argc - i;
   /* Every PID is checked before any signal goes out. */
-  for (i = first_pid; i < argc; i++)
+  for (; i < argc; i++) {
+    if (options && is_help(argv[i])) {
+      out->help = 1;
+      return 0;
+    }
     if (sigport_cli_long(argv[i], SIGPORT_CLI_PID_MIN, SIGPORT_CLI_PID_MAX,
                          &pid) != 0)
       return usage(m, "invalid pid '%s'", argv[i]);
-  out->args = argv + first_pid;
-  out->nargs = argc - first_pid;
+  }
   return 0;
 }
 

@@ -3,7 +3,7 @@
  *
  *   sigport list [--json]
  *   sigport info SIGNAL [--json]
- *   sigport send SIGNAL PID...
+ *   sigport send SIGNAL [--] PID...
  *   sigport watch [--count N] [--timeout SECONDS] [--json] [--queue]
  *                 SIGNAL...
  *   sigport run [OPTION...] [--] COMMAND [ARG...]
@@ -36,7 +36,7 @@ static const char help_main[] =
     "\n"
     "  list [--json]                 every signal of this platform\n"
     "  info SIGNAL [--json]          one signal\n"
-    "  send SIGNAL PID...            send a signal (0: does it exist?)\n"
+    "  send SIGNAL [--] PID...       send a signal (0: does it exist?)\n"
     "  watch [--count N] [--timeout SECONDS] [--json] [--queue] SIGNAL...\n"
     "                                print the signals this process gets\n"
     "  run [--timeout SECONDS] [--signal SIGNAL] [--kill-after SECONDS]\n"

@@ -8,11 +8,14 @@
 /* ------------------------------------------------------------------ */
 
 const char help_send[] =
-    "Usage: sigport send SIGNAL PID...\n"
+    "Usage: sigport send SIGNAL [--] PID...\n"
     "\n"
     "Sends SIGNAL to each PID with sigport_kill(). Signal 0 only checks\n"
     "that the process exists. On POSIX a negative PID names a process\n"
-    "group and -1 every process the caller may signal, as with kill(2).\n"
+    "group (-1234: the group 1234) and -1 every process the caller may\n"
+    "signal, as with kill(2). A negative PID is never an option, so\n"
+    "`sigport send TERM -1234` and `sigport send TERM -- -1234` are the\n"
+    "same; after --, every word is a PID (or SIGNAL, when -- comes first).\n"
     "On Windows CTRL_C_EVENT and CTRL_BREAK_EVENT go to the console\n"
     "process group PID (CTRL_C_EVENT only to 0, every process on the\n"
     "console); any other signal ends the process with that number as its\n"

@@ -134,6 +134,67 @@ case_send() {
   note "send"
 }
 
+# A process group of its own: the leader and two children, each writing
+# "USR1 PID" to FILE when USR1 comes; the leader prints "ready PID PID PID"
+# once all three catch it.
+group_program='
+import os, signal, sys
+out = sys.argv[1]
+os.setpgid(0, 0)
+def on_usr1(signum, frame):
+    with open(out, "a") as f:
+        f.write("USR1 %d\n" % os.getpid())
+signal.signal(signal.SIGUSR1, on_usr1)
+r, w = os.pipe()
+kids = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.write(w, b"x")
+        while True:
+            signal.pause()
+    kids.append(pid)
+os.close(w)
+assert len(os.read(r, 1)) + len(os.read(r, 1)) == 2
+print("ready", os.getpid(), *kids, flush=True)
+while True:
+    signal.pause()
+'
+
+# send -- -PGID reaches every member of a process group, and nothing
+# outside it; a negative PID needs no --.
+case_send_group() {
+  local pgid members sleeper got="" p
+  need_python
+  trap 'got=USR1' USR1
+  start_sleeper
+  sleeper=$job
+  start_job "$work/group.out" python3 -c "$group_program" "$work/got"
+  pgid=$job
+  wait_for "$work/group.out" "^ready $pgid [0-9]+ [0-9]+\$"
+  members=$(sed -n 's/^ready //p' "$work/group.out")
+  expect_status 0 "$tool" send USR1 -- "-$pgid"
+  [ ! -s "$work/out" ] && [ ! -s "$work/err" ] ||
+    fail "send printed something: $(cat "$work/out" "$work/err")"
+  for p in $members; do wait_for "$work/got" "^USR1 $p\$"; done
+  [ "$(wc -l <"$work/got")" -eq 3 ] ||
+    fail "not one USR1 per member: $(cat "$work/got")"
+  # Without --, the whole group ends.
+  expect_status 0 "$tool" send TERM "-$pgid"
+  reap "$pgid"
+  [ "$status" = 143 ] || fail "the group's leader ended with $status"
+  for p in $members; do wait_gone "$p"; done
+  # The shell's group got nothing: had USR1 reached the sleeper, it would
+  # have ended it before this TERM (the lower number goes first).
+  kill -TERM "$sleeper"
+  reap "$sleeper"
+  [ "$status" = 143 ] || fail "the sleeper outside the group ended with $status"
+  trap - USR1
+  [ -z "$got" ] || fail "USR1 reached the test's shell"
+  note "send -- -$pgid: USR1 to $members and to no one else"
+}
+
 case_mask() {
   local pid usr2
   need_linux "mask decodes /proc/PID/status only on Linux"
@@ -199,6 +260,16 @@ case_usage() {
   expect_err_is "sigport: send: missing PID"
   expect_status 2 "$tool" send TERM 12x
   expect_err_is "sigport: invalid pid '12x'"
+  expect_status 2 "$tool" send --
+  expect_err_is "sigport: send: missing SIGNAL"
+  expect_status 2 "$tool" send TERM -x 1
+  expect_err_is "sigport: send: unknown option '-x'"
+  expect_status 2 "$tool" send TERM --now 1
+  expect_err_is "sigport: send: unknown option '--now'"
+  expect_status 2 "$tool" send TERM 1 -- 2
+  expect_err_is "sigport: invalid pid '--'"
+  expect_status 2 "$tool" send TERM -- --now
+  expect_err_is "sigport: invalid pid '--now'"
   expect_status 2 "$tool" watch
   expect_err_is "sigport: watch: missing SIGNAL"
   expect_status 2 "$tool" watch USR1 NOPE
