@@ -10,8 +10,8 @@
  *   sigport mask [PID]
  *
  * It uses the library through its public header only. Exit status: 0 on
- * success, 1 when the system refused (the message names the call and the
- * system's error), 2 for a usage error (the message names the bad value),
+ * success, 1 when the system refused (the message says what could not be
+ * done and why), 2 for a usage error (the message names the bad value),
  * and for `run` the child's status (run's own failures are 125). The
  * manual page sigport(1) describes every command; the --help texts say the
  * same in short.

@@ -104,10 +104,10 @@ static int mask_proc(const char *pid, int quiet) {
   snprintf(path, sizeof path, "/proc/%s/status", pid);
   f = fopen(path, "r");
   if (f == NULL) {
-    char call[80];
     if (quiet) return -1;
-    snprintf(call, sizeof call, "open %s", path);
-    return system_failed(call, errno);
+    /* No /proc/PID: no such process. */
+    return cannot_os(errno == ENOENT ? ESRCH : errno,
+                     "read the signal state of process %s", pid);
   }
   while (fgets(line, sizeof line, f) != NULL) {
     if (strncmp(line, "Name:", 5) == 0) {
@@ -148,8 +148,8 @@ int cmd_mask(const struct sigport_cli *cli) {
 #else
   if (pid != NULL && cli->mask_pid_value != own_pid())
     return complain(EXIT_REFUSED,
-                    "mask: reading another process's signal state is not "
-                    "available on this system (pid %s)",
+                    "cannot read the signal state of process %s: this "
+                    "system shows only sigport's own",
                     pid);
 #endif
   return mask_own_view();

@@ -119,7 +119,7 @@ static int watch_wait(sigport_socket_t fd, double deadline) {
     limit = &tv;
   }
   if (select(0, &readable, NULL, NULL, limit) == SOCKET_ERROR)
-    return complain(EXIT_REFUSED, "select: error %d", WSAGetLastError());
+    return cannot_os(WSAGetLastError(), "wait for signals");
   return 0;
 #else
   struct pollfd p;
@@ -127,9 +127,25 @@ static int watch_wait(sigport_socket_t fd, double deadline) {
   p.events = POLLIN;
   p.revents = 0;
   if (poll(&p, 1, ms_until(deadline)) < 0 && errno != EINTR)
-    return system_failed("poll", errno);
+    return cannot_os(errno, "wait for signals");
   return 0;
 #endif
+}
+
+/* sigport_watch_open() failed with rc: says why, returns the status. A
+   signal that cannot be caught is the reason the system gives first. */
+static int open_failed(int rc, const sigport_sigset_t *set) {
+  char names[SIGPORT_NSIG * 12] = "";
+  size_t len = 0;
+  int s;
+  for (s = 0; (s = sigport_sigset_next(set, s)) > 0;)
+    if (rc == SIGPORT_EOS && sigport_catchable(s) == 0)
+      return complain(EXIT_REFUSED, "cannot watch %s: it cannot be caught",
+                      sigport_signame(s));
+  for (s = 0; (s = sigport_sigset_next(set, s)) > 0 && len < sizeof names;)
+    len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+                            len > 0 ? " " : "", sigport_signame(s));
+  return cannot(rc, "watch %s", names);
 }
 
 int cmd_watch(const struct sigport_cli *cli) {
@@ -144,10 +160,10 @@ int cmd_watch(const struct sigport_cli *cli) {
   w.queue = cli->watch.queue;
 
   rc = sigport_init(0);
-  if (rc != 0) return library_failed(rc);
+  if (rc != 0) return cannot(rc, "set up signal handling");
   rc = sigport_watch_open(set, w.queue ? SIGPORT_WATCH_QUEUE : 0, &watch);
   if (rc != 0) {
-    status = library_failed(rc);
+    status = open_failed(rc, set);
     sigport_shutdown();
     return status;
   }
@@ -170,7 +186,7 @@ int cmd_watch(const struct sigport_cli *cli) {
     }
     if (done) break;
     if (s < 0) {
-      status = library_failed(s);
+      status = cannot(s, "take the signals that arrived");
       break;
     }
     if (deadline >= 0 && now_seconds() >= deadline) {

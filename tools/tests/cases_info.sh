@@ -59,6 +59,15 @@ case_list() {
   if grep -qE '^ 3[23]  ' "$work/out"; then fail "32 and 33 are listed"; fi
   n=$(wc -l <"$work/out")
   [ "$n" -ge 31 ] || fail "only $n signals listed"
+  if [ -w /dev/full ]; then
+    set +e
+    "$tool" list >/dev/full 2>"$work/err"
+    status=$?
+    set -e
+    [ "$status" = 1 ] || fail "list to /dev/full exited $status"
+    expect_err_is \
+      "sigport: cannot write to standard output: No space left on device"
+  fi
   note "list: $n signals"
 }
 
@@ -113,8 +122,7 @@ case_send() {
   [ ! -s "$work/out" ] && [ ! -s "$work/err" ] ||
     fail "send 0 printed something"
   expect_status 1 "$tool" send 0 "$no_such_pid"
-  expect_err_is \
-    "sigport: sigport_kill($no_such_pid, 0): [Errno 3] No such process"
+  expect_err_is "sigport: cannot send signal 0 to $no_such_pid: No such process"
   # A real signal, to two processes; both die by it.
   start_sleeper
   pid=$job
@@ -129,6 +137,7 @@ case_send() {
   start_sleeper
   pid=$job
   expect_status 1 "$tool" send sigusr1 "$no_such_pid" "$pid"
+  expect_err_is "sigport: cannot send SIGUSR1 to $no_such_pid: No such process"
   reap "$pid"
   [ "$status" = 138 ] || fail "USR1 did not reach the second pid ($status)"
   note "send"
@@ -192,7 +201,43 @@ case_send_group() {
   [ "$status" = 143 ] || fail "the sleeper outside the group ended with $status"
   trap - USR1
   [ -z "$got" ] || fail "USR1 reached the test's shell"
+  expect_status 1 "$tool" send TERM -- "-$no_such_pid"
+  expect_err_is \
+    "sigport: cannot send SIGTERM to process group $no_such_pid: No such process"
   note "send -- -$pgid: USR1 to $members and to no one else"
+}
+
+# What the system refuses to an unprivileged user, said as such: a process
+# and a process group of root's, to someone else (signal 0 for the group,
+# which would reach the tool itself if it were in it).
+case_send_refused() {
+  local as=() pid pgid
+  need_linux "setpriv and /proc/1 are Linux's"
+  if [ "$(id -u)" != 0 ]; then
+    [ "$(stat -c %u /proc/1)" != "$(id -u)" ] ||
+      skip "PID 1 is this user's: no process to be refused"
+    expect_status 1 "$tool" send 0 1
+    expect_err_is "sigport: cannot send signal 0 to 1: Operation not permitted"
+    note "send: EPERM for PID 1 (not root: no group of someone else's)"
+    return 0
+  fi
+  need_python
+  command -v setpriv >/dev/null || skip "no setpriv to leave root"
+  as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  "${as[@]}" "$tool" --version >/dev/null 2>&1 ||
+    skip "user 65534 cannot run $tool"
+  start_sleeper
+  pid=$job
+  start_job "$work/group.out" python3 -c "$group_program" "$work/got"
+  pgid=$job
+  wait_for "$work/group.out" "^ready $pgid "
+  expect_status 1 "${as[@]}" "$tool" send TERM "$pid"
+  expect_err_is "sigport: cannot send SIGTERM to $pid: Operation not permitted"
+  expect_status 1 "${as[@]}" "$tool" send 0 -- "-$pgid"
+  expect_err_is \
+    "sigport: cannot send signal 0 to process group $pgid: Operation not permitted"
+  kill -0 "$pid" || fail "the refused TERM ended $pid"
+  note "send as user 65534: EPERM for a process and a group of root's"
 }
 
 case_mask() {
@@ -238,7 +283,8 @@ case_mask() {
 
   expect_status 1 "$tool" mask "$no_such_pid"
   expect_err_is \
-    "sigport: open /proc/$no_such_pid/status: No such file or directory"
+    "sigport: cannot read the signal state of process $no_such_pid: No such process"
+  [ ! -s "$work/out" ] || fail "mask printed $(cat "$work/out")"
 }
 
 case_usage() {
@@ -310,9 +356,9 @@ case_usage() {
   expect_err_is "sigport: run: unknown option '--frob'"
   expect_status 2 "$tool" mask abc
   expect_err_is "sigport: invalid pid 'abc'"
-  # The system refuses: status 1, the message names the call and errno.
+  # The system refuses: status 1, and what could not be done.
   expect_status 1 "$tool" watch KILL
-  expect_err "^sigport: sigport_watch_open.*SIGKILL.*\\[Errno 22\\]"
+  expect_err_is "sigport: cannot watch SIGKILL: it cannot be caught"
   note "usage errors: status 2 and one line naming the value"
 }
 

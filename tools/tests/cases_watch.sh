@@ -224,3 +224,16 @@ case_watch_queue_overflow() {
     fail "the overflow line is '$line'"
   note "watch --queue: $ring values, then '$line'"
 }
+
+# Signals that cannot be caught: status 1, nothing watched, and which one.
+case_watch_refused() {
+  local sig name
+  for sig in KILL SIGSTOP "$(sysnum KILL)"; do
+    name=SIG${sig#SIG}
+    [ "$sig" != "$(sysnum KILL)" ] || name=SIGKILL
+    expect_status 1 "$tool" watch USR1 "$sig"
+    expect_err_is "sigport: cannot watch $name: it cannot be caught"
+    [ ! -s "$work/out" ] || fail "watch $sig printed $(cat "$work/out")"
+  done
+  note "watch: KILL and STOP refused"
+}
