@@ -158,3 +158,15 @@ int cannot_os(int err, const char *fmt, ...) {
   va_end(ap);
   return status;
 }
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+/* ------------------------------------------------------------------ */
+
+void json_name(FILE *out, int signum) {
+  const char *name = sigport_signame(signum);
+  if (name != NULL)
+    json_string(out, name);
+  else
+    fputs("null", out);
+}

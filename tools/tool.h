@@ -83,4 +83,8 @@ int cannot(int rc, const char *fmt, ...) TOOL_PRINTF(2, 3);
    err; returns 1. */
 int cannot_os(int err, const char *fmt, ...) TOOL_PRINTF(2, 3);
 
+/* Writes the name of signum as a JSON string, or null when it has none:
+   the "signal" of every JSON object the tool prints. */
+void json_name(FILE *out, int signum);
+
 #endif

@@ -45,9 +45,10 @@ const char help_watch[] =
     "  --count N          stop with status 0 after N deliveries in all\n"
     "  --timeout SECONDS  stop at the timeout: status 0 if anything came,\n"
     "                     124 if nothing did (units s, m, h, d allowed)\n"
-    "  --json             one JSON object a line instead:\n"
-    "    {\"signal\":\"SIGUSR1\",\"signo\":10,\"count\":3,\"code\":0,"
-    "\"pid\":5678,\"uid\":1000}\n"
+    "  --json             one JSON object a line instead, codename null\n"
+    "                     when the code has no name:\n"
+    "    {\"signal\":\"SIGUSR1\",\"signo\":10,\"count\":3,\"code\":0,\n"
+    "     \"codename\":\"SI_USER\",\"pid\":5678,\"uid\":1000}\n"
     "  --queue            one line per delivery, oldest first, with the\n"
     "                     int of its sigqueue() payload (sival_int):\n"
     "    SIGRTMIN count=1 code=SI_QUEUE pid=5678 uid=1000 value=7\n"
@@ -83,11 +84,16 @@ static void print_take(const struct watch *w, int signum,
   unsigned long lost = info->count > 1 ? info->count - 1 : 0;
   char buf[24];
   if (w->json) {
+    const char *codename = sigport_codename(signum, info->code);
     fputs("{\"signal\":", stdout);
-    json_string(stdout, name != NULL ? name : "");
-    printf(",\"signo\":%d,\"count\":%lu,\"code\":%d,\"pid\":%lld,"
-           "\"uid\":%lu",
-           signum, info->count, info->code, (long long)info->pid,
+    json_name(stdout, signum);
+    printf(",\"signo\":%d,\"count\":%lu,\"code\":%d,\"codename\":",
+           signum, info->count, info->code);
+    if (codename != NULL)
+      json_string(stdout, codename);
+    else
+      fputs("null", stdout);
+    printf(",\"pid\":%lld,\"uid\":%lu", (long long)info->pid,
            (unsigned long)info->uid);
     if (w->queue) printf(",\"value\":%d,\"lost\":%lu", info->value_int, lost);
     fputs("}\n", stdout);
