@@ -7,6 +7,7 @@
  * room for the whole message, with a small buffer, and with none. Every
  * broken invariant calls abort().
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,33 @@ static int is_named_signal(int signum) {
 }
 
 static int time_in_range(double t) { return t >= 0 && t <= 1e9; }
+
+/* sigport_cli_long() takes a word exactly when it is an optional '-' and
+   decimal digits whose value fits a long, and gives that value. */
+static void check_number(const char *word) {
+  char written[32], expected[32];
+  const char *digits = word[0] == '-' ? word + 1 : word;
+  size_t n = strspn(digits, "0123456789");
+  long v = 0;
+  int rc = sigport_cli_long(word, LONG_MIN, LONG_MAX, &v);
+  if (n == 0 || digits[n] != '\0') {
+    CHECK(rc == -1);
+    return;
+  }
+  while (n > 1 && digits[0] == '0') {
+    digits++;
+    n--;
+  }
+  if (rc != 0) {
+    /* Only a value beyond a long's range is refused. */
+    CHECK(n >= (sizeof(long) == 8 ? 19 : 10));
+    return;
+  }
+  snprintf(expected, sizeof expected, "%s%s",
+           word[0] == '-' && strcmp(digits, "0") != 0 ? "-" : "", digits);
+  snprintf(written, sizeof written, "%ld", v);
+  CHECK(strcmp(written, expected) == 0);
+}
 
 /* Two parses of the same words gave the same result. */
 static void check_same(const struct sigport_cli *a,
@@ -58,10 +86,11 @@ static void check_same(const struct sigport_cli *a,
   }
 }
 
-/* Nothing but the command and the help flag is set. */
-static void check_bare(const struct sigport_cli *c) {
+/* Nothing but the command and the help flag is set (and --json, where
+   `json` says it may be). */
+static void check_bare_json(const struct sigport_cli *c, int json) {
   int s;
-  CHECK(c->json == 0);
+  CHECK(c->json == 0 || (json && c->json == 1));
   CHECK(c->signum == 0);
   CHECK(c->args == NULL);
   CHECK(c->nargs == 0);
@@ -77,6 +106,8 @@ static void check_bare(const struct sigport_cli *c) {
   for (s = 0; s < SIGPORT_NSIG; s++)
     CHECK(c->run.forward[s] == 0 && c->run.guard[s] == 0);
 }
+
+static void check_bare(const struct sigport_cli *c) { check_bare_json(c, 0); }
 
 /* args is argv's tail: at least one word, up to argv's NULL. */
 static void check_tail(const struct sigport_cli *c, int argc, char **argv) {
@@ -98,8 +129,12 @@ static void check_parsed(const struct sigport_cli *c, int argc, char **argv) {
   }
   switch (c->command) {
   case SIGPORT_CLI_HELP:
-  case SIGPORT_CLI_VERSION:
     check_bare(c);
+    break;
+  case SIGPORT_CLI_VERSION:
+    /* --version takes --json, and nothing else. */
+    check_bare_json(c, 1);
+    for (i = 2; i < argc; i++) CHECK(strcmp(argv[i], "--json") == 0);
     break;
   case SIGPORT_CLI_LIST:
     CHECK(c->json == 0 || c->json == 1);
@@ -155,6 +190,7 @@ static void check_parsed(const struct sigport_cli *c, int argc, char **argv) {
     check_tail(c, argc, argv);
     break;
   case SIGPORT_CLI_MASK:
+    CHECK(c->json == 0 || c->json == 1);
     if (c->mask_pid == NULL) {
       CHECK(c->mask_pid_value == 0);
     } else {
@@ -215,6 +251,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (i = 1; i < argc; i++)
     CHECK(memcmp(argv[i], data + start[i], len[i]) == 0 &&
           argv[i][len[i]] == '\0');
+  for (i = 1; i < argc; i++) check_number(argv[i]);
   if (rc == 0) {
     CHECK(err[0] == '\0');
     check_parsed(&first, argc, argv);

@@ -63,13 +63,36 @@ static int match_value(struct msg *m, int argc, char **argv, int *i,
   return 1;
 }
 
+/* 1 for a number below SIGRTMIN that is no signal here because the C
+   library keeps it for itself (32 and 33 with glibc): one that
+   sigport_valid_signals() leaves out. */
+static int is_reserved(long number) {
+  sigport_sigset_t valid;
+  return number > 0 && number < sigport_sigrtmin() &&
+         sigport_valid_signals(&valid) == 0 &&
+         sigport_sigismember(&valid, (int)number) == 0;
+}
+
 /* Parses a signal as sigport_signum() accepts it ("TERM", "SIGTERM",
-   "term", "15"). Signal 0 only where allow_zero. Returns the number, or
-   -1 after saying which value is wrong. */
+   "term", "15"). A word that does not start with a letter is a number,
+   read as every number of the tool is (sigport_cli_long()): "+15" and
+   " 15" are no signals, whatever sigport_signum() makes of them. Signal 0
+   only where allow_zero. Returns the number, or -1 after saying which
+   value is wrong. */
 static int parse_signal(struct msg *m, const char *text, int allow_zero) {
-  int signum = sigport_signum(text);
-  if (signum < 0) {
+  long number = 0;
+  int signum, letter = (text[0] >= 'A' && text[0] <= 'Z') ||
+                       (text[0] >= 'a' && text[0] <= 'z');
+  if (!letter && sigport_cli_long(text, 0, 0x7fffffffL, &number) != 0) {
     usage(m, "unknown signal '%s'", text);
+    return -1;
+  }
+  signum = sigport_signum(text);
+  if (signum < 0) {
+    if (is_reserved(number))
+      usage(m, "signal %ld is reserved by the C library", number);
+    else
+      usage(m, "unknown signal '%s'", text);
     return -1;
   }
   if (signum == 0 && !allow_zero) {
@@ -113,13 +136,24 @@ bad:
   return -1;
 }
 
+/* 1 when text is a number as the tool writes them: an optional '-' and
+   decimal digits, with nothing before, between or after them. strtol()
+   alone would also take a '+' and leading white space. */
+static int is_plain_integer(const char *text) {
+  const char *p = text[0] == '-' ? text + 1 : text;
+  if (*p == '\0') return 0;
+  for (; *p != '\0'; p++)
+    if (*p < '0' || *p > '9') return 0;
+  return 1;
+}
+
 int sigport_cli_long(const char *text, long lo, long hi, long *out) {
   char *end;
   long v;
+  if (!is_plain_integer(text)) return -1;
   errno = 0;
   v = strtol(text, &end, 10);
-  if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
-    return -1;
+  if (*end != '\0' || errno != 0 || v < lo || v > hi) return -1;
   *out = v;
   return 0;
 }
@@ -176,37 +210,50 @@ static int parse_info(struct msg *m, int argc, char **argv,
   return out->signum < 0 ? SIGPORT_CLI_USAGE : 0;
 }
 
+/* send [--] SIGNAL [--] PID...: a word that starts with '-' and a letter
+   or a second '-' is an option until "--", which may come before SIGNAL
+   or after it. A negative PID (a process group) is never an option, so
+   it needs no "--". From the first PID on, every word is a PID. */
 static int parse_send(struct msg *m, int argc, char **argv,
                       struct sigport_cli *out) {
-  int i, first_pid;
+  const char *signal = NULL;
+  int i, options = 1;
   long pid;
-  for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-    if (is_help(argv[i])) {
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    int option = arg[0] == '-' && (arg[1] == '-' ||
+                                   (arg[1] >= 'A' && arg[1] <= 'Z') ||
+                                   (arg[1] >= 'a' && arg[1] <= 'z'));
+    if (options && is_help(arg)) {
       out->help = 1;
       return 0;
     }
-    if (strcmp(argv[i], "--") == 0) {
-      i++;
+    if (options && strcmp(arg, "--") == 0) {
+      options = 0;
+    } else if (options && option) {
+      return usage(m, "send: unknown option '%s'", arg);
+    } else if (signal == NULL) {
+      signal = arg;
+    } else {
       break;
     }
-    return usage(m, "send: unknown option '%s'", argv[i]);
   }
-  if (i < argc && is_help(argv[i])) {
-    out->help = 1;
-    return 0;
-  }
-  if (i >= argc) return usage(m, "send: missing SIGNAL");
-  out->signum = parse_signal(m, argv[i], 1);
+  if (signal == NULL) return usage(m, "send: missing SIGNAL");
+  out->signum = parse_signal(m, signal, 1);
   if (out->signum < 0) return SIGPORT_CLI_USAGE;
-  first_pid = ++i;
-  if (first_pid >= argc) return usage(m, "send: missing PID");
+  if (i >= argc) return usage(m, "send: missing PID");
+  out->args = argv + i;
+  out->nargs = argc - i;
   /* Every PID is checked before any signal goes out. */
-  for (i = first_pid; i < argc; i++)
+  for (; i < argc; i++) {
+    if (options && is_help(argv[i])) {
+      out->help = 1;
+      return 0;
+    }
     if (sigport_cli_long(argv[i], SIGPORT_CLI_PID_MIN, SIGPORT_CLI_PID_MAX,
                          &pid) != 0)
       return usage(m, "invalid pid '%s'", argv[i]);
-  out->args = argv + first_pid;
-  out->nargs = argc - first_pid;
+  }
   return 0;
 }
 
@@ -453,6 +500,10 @@ static int parse_mask(struct msg *m, int argc, char **argv,
       out->help = 1;
       return 0;
     }
+    if (strcmp(argv[i], "--json") == 0) {
+      out->json = 1;
+      continue;
+    }
     if (argv[i][0] == '-' && argv[i][1] == '-')
       return usage(m, "mask: unknown option '%s'", argv[i]);
     if (pid != NULL)
@@ -515,6 +566,14 @@ int sigport_cli_parse(int argc, char **argv, struct sigport_cli *out,
   }
   if (strcmp(argv[1], "--version") == 0) {
     out->command = SIGPORT_CLI_VERSION;
+    for (i = 2; i < (size_t)argc; i++) {
+      if (strcmp(argv[i], "--json") == 0) {
+        out->json = 1;
+      } else {
+        clear(out, SIGPORT_CLI_VERSION);
+        return usage(&m, "--version: unexpected argument '%s'", argv[i]);
+      }
+    }
     return 0;
   }
   for (i = 0; i < N_COMMANDS; i++)

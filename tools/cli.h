@@ -68,7 +68,7 @@ struct sigport_cli_watch {
 struct sigport_cli {
   enum sigport_cli_command command;
   int help;   /* 1: print the command's help text and do nothing else */
-  int json;   /* list, info, watch: --json */
+  int json;   /* list, info, watch, mask, --version: --json */
   int signum; /* info: the signal (> 0); send: the signal (0 allowed) */
   /* send: the PIDs, each a decimal integer in [SIGPORT_CLI_PID_MIN;
      SIGPORT_CLI_PID_MAX]; run: COMMAND and its arguments, followed by
@@ -89,8 +89,10 @@ struct sigport_cli {
 int sigport_cli_parse(int argc, char **argv, struct sigport_cli *out,
                       char *err, size_t errlen);
 
-/* Parses a decimal integer in [lo; hi] into *out. Returns 0, or -1 when
-   text is not one. */
+/* Parses a decimal integer in [lo; hi] into *out: an optional '-' and
+   digits, nothing else (no '+', no white space, not empty). Every number
+   of the command line is read with it. Returns 0, or -1 when text is not
+   one. */
 int sigport_cli_long(const char *text, long lo, long hi, long *out);
 
 /* The PIDs of `send` are decimal integers in this range. */

@@ -61,7 +61,7 @@ int system_failed(const char *call, int err) {
 /* Flushes stdout; a failed write is a refusal of the system. */
 int finish_output(int status) {
   if (fflush(stdout) != 0 || ferror(stdout))
-    return system_failed("write to stdout", errno);
+    return cannot_os(errno, "write to standard output");
   return status;
 }
 
@@ -112,4 +112,67 @@ long own_pid(void) {
 #else
   return (long)getpid();
 #endif
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages for the user                                               */
+/* ------------------------------------------------------------------ */
+
+const char *os_error_text(int err) {
+#if defined(_WIN32)
+  static char text[256];
+  DWORD n = FormatMessageA(
+      FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+      (DWORD)err, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), text,
+      (DWORD)sizeof text, NULL);
+  /* The system's texts end with a full stop and a line break. */
+  while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == '\n' ||
+                   text[n - 1] == ' ' || text[n - 1] == '.'))
+    text[--n] = '\0';
+  if (n == 0) snprintf(text, sizeof text, "error %d", err);
+  return text;
+#else
+  return strerror(err);
+#endif
+}
+
+/* Prints "sigport: cannot <what>: <why>" and returns status. */
+static int say_cannot(int status, const char *why, const char *fmt,
+                      va_list ap) {
+  char what[256];
+  if (vsnprintf(what, sizeof what, fmt, ap) < 0) what[0] = '\0';
+  return complain(status, "cannot %s: %s", what, why);
+}
+
+int cannot(int rc, const char *fmt, ...) {
+  va_list ap;
+  int status;
+  va_start(ap, fmt);
+  status = say_cannot(rc == SIGPORT_EVALUE ? EXIT_USAGE : EXIT_REFUSED,
+                      rc == SIGPORT_EOS ? os_error_text(sigport_last_oserror())
+                                        : sigport_strerror(rc),
+                      fmt, ap);
+  va_end(ap);
+  return status;
+}
+
+int cannot_os(int err, const char *fmt, ...) {
+  va_list ap;
+  int status;
+  va_start(ap, fmt);
+  status = say_cannot(EXIT_REFUSED, os_error_text(err), fmt, ap);
+  va_end(ap);
+  return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+/* ------------------------------------------------------------------ */
+
+void json_name(FILE *out, int signum) {
+  const char *name = sigport_signame(signum);
+  if (name != NULL)
+    json_string(out, name);
+  else
+    fputs("null", out);
 }

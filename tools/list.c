@@ -39,7 +39,7 @@ const char help_list[] =
     "handle, then the console events CTRL_C_EVENT and CTRL_BREAK_EVENT.\n"
     "\n"
     "  --json   one JSON array, one object a line:\n"
-    "           {\"signo\":1,\"name\":\"SIGHUP\",\"action\":\"terminate\",\n"
+    "           {\"signal\":\"SIGHUP\",\"signo\":1,\"action\":\"terminate\",\n"
     "            \"catchable\":true,\"description\":\"Hangup\"}\n";
 
 const char help_info[] =
@@ -48,7 +48,7 @@ const char help_info[] =
     "Describes one signal as `sigport list` does. SIGNAL is a name or a\n"
     "number: TERM, SIGTERM, term and 15 are the same.\n"
     "\n"
-    "  --json   one JSON object\n";
+    "  --json   one JSON object, with the keys of `sigport list --json`\n";
 
 /* The signals `list` shows, in order, ending with 0. */
 static int listed_signals(int *out, int room) {
@@ -85,11 +85,10 @@ static void print_signal_line(int signum, int width) {
 
 static void print_signal_json(int signum) {
   const char *d = NULL;
-  const char *name = sigport_signame(signum);
-  printf("{\"signo\":%d,\"name\":", signum);
-  json_string(stdout, name != NULL ? name : "");
-  printf(",\"action\":\"%s\",\"catchable\":%s,\"description\":",
-         action_name(sigport_default_action(signum)),
+  fputs("{\"signal\":", stdout);
+  json_name(stdout, signum);
+  printf(",\"signo\":%d,\"action\":\"%s\",\"catchable\":%s,\"description\":",
+         signum, action_name(sigport_default_action(signum)),
          sigport_catchable(signum) > 0 ? "true" : "false");
   if (sigport_strsignal(signum, &d) == 0 && d != NULL)
     json_string(stdout, d);

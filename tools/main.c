@@ -3,15 +3,15 @@
  *
  *   sigport list [--json]
  *   sigport info SIGNAL [--json]
- *   sigport send SIGNAL PID...
+ *   sigport send SIGNAL [--] PID...
  *   sigport watch [--count N] [--timeout SECONDS] [--json] [--queue]
  *                 SIGNAL...
  *   sigport run [OPTION...] [--] COMMAND [ARG...]
  *   sigport mask [PID]
  *
  * It uses the library through its public header only. Exit status: 0 on
- * success, 1 when the system refused (the message names the call and the
- * system's error), 2 for a usage error (the message names the bad value),
+ * success, 1 when the system refused (the message says what could not be
+ * done and why), 2 for a usage error (the message names the bad value),
  * and for `run` the child's status (run's own failures are 125). The
  * manual page sigport(1) describes every command; the --help texts say the
  * same in short.
@@ -36,7 +36,7 @@ static const char help_main[] =
     "\n"
     "  list [--json]                 every signal of this platform\n"
     "  info SIGNAL [--json]          one signal\n"
-    "  send SIGNAL PID...            send a signal (0: does it exist?)\n"
+    "  send SIGNAL [--] PID...       send a signal (0: does it exist?)\n"
     "  watch [--count N] [--timeout SECONDS] [--json] [--queue] SIGNAL...\n"
     "                                print the signals this process gets\n"
     "  run [OPTION...] [--] COMMAND [ARG...]\n"
@@ -71,8 +71,16 @@ static int execute(const struct sigport_cli *cli) {
   }
   switch (cli->command) {
   case SIGPORT_CLI_VERSION:
-    printf("sigport %s (backend %s)\n", sigport_version(),
-           sigport_backend_name());
+    if (cli->json) {
+      fputs("{\"version\":", stdout);
+      json_string(stdout, sigport_version());
+      fputs(",\"backend\":", stdout);
+      json_string(stdout, sigport_backend_name());
+      fputs("}\n", stdout);
+    } else {
+      printf("sigport %s (backend %s)\n", sigport_version(),
+             sigport_backend_name());
+    }
     return finish_output(EXIT_OK);
   case SIGPORT_CLI_LIST: return cmd_list(cli);
   case SIGPORT_CLI_INFO: return cmd_info(cli);

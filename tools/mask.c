@@ -13,13 +13,22 @@
 /* ------------------------------------------------------------------ */
 
 const char help_mask[] =
-    "Usage: sigport mask [PID]\n"
+    "Usage: sigport mask [--json] [PID]\n"
     "\n"
     "Shows which signals a process has pending, blocked, ignored and\n"
     "caught, by name. Linux: decodes SigPnd, ShdPnd, SigBlk, SigIgn and\n"
     "SigCgt of /proc/PID/status (default: sigport's own process, which\n"
     "shows the state it inherited). Elsewhere: sigport's own view of its\n"
-    "own process only.\n";
+    "own process only.\n"
+    "\n"
+    "  --json   one JSON object; each row a list of signals, each signal\n"
+    "           with the keys of `sigport list --json`:\n"
+    "           {\"pid\":5678,\"name\":\"sleep\",\"view\":\"proc\",\n"
+    "            \"pending\":[],\"shared\":[],\"blocked\":[],\n"
+    "            \"ignored\":[{\"signal\":\"SIGINT\",\"signo\":2}],\n"
+    "            \"caught\":[]}\n"
+    "           (\"view\":\"own\" with name null, and no \"shared\",\n"
+    "           away from Linux)\n";
 
 /* One line of `mask`: a label and the names of the signals in set. */
 static void print_mask_row(const char *label, const sigport_sigset_t *set) {
@@ -36,34 +45,75 @@ static void print_mask_row(const char *label, const sigport_sigset_t *set) {
   puts(any ? "" : " -");
 }
 
+/* A row of `mask`: its label for the text, its JSON key, its signals. */
+struct mask_row {
+  const char *label, *key;
+  sigport_sigset_t set;
+};
+
+/* Prints what mask found about process pid, named `name` (NULL: sigport's
+   own view), as text or as one JSON object. */
+static int print_mask(long pid, const char *name, const struct mask_row *rows,
+                      size_t n, int json) {
+  size_t k;
+  int s;
+  if (!json) {
+    printf("pid %ld (%s)\n", pid, name != NULL ? name : "sigport's own view");
+    for (k = 0; k < n; k++) print_mask_row(rows[k].label, &rows[k].set);
+    return finish_output(EXIT_OK);
+  }
+  printf("{\"pid\":%ld,\"name\":", pid);
+  if (name != NULL)
+    json_string(stdout, name);
+  else
+    fputs("null", stdout);
+  printf(",\"view\":\"%s\"", name != NULL ? "proc" : "own");
+  for (k = 0; k < n; k++) {
+    const char *sep = "";
+    printf(",\"%s\":[", rows[k].key);
+    for (s = 0; (s = sigport_sigset_next(&rows[k].set, s)) > 0; sep = ",") {
+      printf("%s{\"signal\":", sep);
+      json_name(stdout, s);
+      printf(",\"signo\":%d}", s);
+    }
+    putchar(']');
+  }
+  fputs("}\n", stdout);
+  return finish_output(EXIT_OK);
+}
+
 /* sigport's view of its own process: what the public API can tell. */
-static int mask_own_view(void) {
-  sigport_sigset_t valid, ignored, caught, empty;
+static int mask_own_view(int json) {
+  struct mask_row rows[4];
+  sigport_sigset_t valid, empty;
+  size_t n = 0;
   int s = 0;
-  printf("pid %ld (sigport's own view)\n", own_pid());
   sigport_valid_signals(&valid);
-  sigport_sigemptyset(&ignored);
-  sigport_sigemptyset(&caught);
   sigport_sigemptyset(&empty);
 #if SIGPORT_HAVE_SIGMASK
-  {
-    sigport_sigset_t pending, blocked;
-    if (sigport_sigpending(&pending) == 0) print_mask_row("pending:", &pending);
-    if (sigport_pthread_sigmask(SIGPORT_SIG_BLOCK, &empty, &blocked) == 0)
-      print_mask_row("blocked:", &blocked);
-  }
+  rows[n].label = "pending:";
+  rows[n].key = "pending";
+  if (sigport_sigpending(&rows[n].set) == 0) n++;
+  rows[n].label = "blocked:";
+  rows[n].key = "blocked";
+  if (sigport_pthread_sigmask(SIGPORT_SIG_BLOCK, &empty, &rows[n].set) == 0)
+    n++;
 #endif
+  rows[n].label = "ignored:";
+  rows[n].key = "ignored";
+  sigport_sigemptyset(&rows[n].set);
+  rows[n + 1].label = "caught:";
+  rows[n + 1].key = "caught";
+  sigport_sigemptyset(&rows[n + 1].set);
   while ((s = sigport_sigset_next(&valid, s)) > 0) {
     sigport_handler_t h;
     if (sigport_getsignal(s, &h) != 0) continue;
     if (h.fn == SIGPORT_SIG_IGN)
-      sigport_sigaddset(&ignored, s);
+      sigport_sigaddset(&rows[n].set, s);
     else if (h.fn != SIGPORT_SIG_DFL)
-      sigport_sigaddset(&caught, s);
+      sigport_sigaddset(&rows[n + 1].set, s);
   }
-  print_mask_row("ignored:", &ignored);
-  print_mask_row("caught:", &caught);
-  return finish_output(EXIT_OK);
+  return print_mask(own_pid(), NULL, rows, n + 2, json);
 }
 
 #if defined(__linux__)
@@ -86,28 +136,31 @@ static void proc_mask(const char *text, sigport_sigset_t *set) {
   }
 }
 
-/* Decodes /proc/PID/status. Returns an exit status, or -1 when the file
-   cannot be opened and `quiet` asks for the fallback instead of an error. */
-static int mask_proc(const char *pid, int quiet) {
-  static const struct {
-    const char *field, *label;
-  } rows[] = {{"SigPnd:", "SigPnd pending:"},
-              {"ShdPnd:", "ShdPnd shared:"},
-              {"SigBlk:", "SigBlk blocked:"},
-              {"SigIgn:", "SigIgn ignored:"},
-              {"SigCgt:", "SigCgt caught:"}};
+/* Decodes /proc/PID/status; pid 0 is "self". Returns an exit status, or
+   -1 when the file cannot be opened and `quiet` asks for the fallback
+   instead of an error. */
+static int mask_proc(long pid, int quiet, int json) {
+  static const char *const fields[5] = {"SigPnd:", "ShdPnd:", "SigBlk:",
+                                        "SigIgn:", "SigCgt:"};
+  struct mask_row rows[5] = {{"SigPnd pending:", "pending", {{0}}},
+                             {"ShdPnd shared:", "shared", {{0}}},
+                             {"SigBlk blocked:", "blocked", {{0}}},
+                             {"SigIgn ignored:", "ignored", {{0}}},
+                             {"SigCgt caught:", "caught", {{0}}}};
   char path[64], line[256], name[128] = "?";
-  sigport_sigset_t sets[5];
   int found[5] = {0, 0, 0, 0, 0};
-  size_t k;
+  size_t k, n = 0;
   FILE *f;
-  snprintf(path, sizeof path, "/proc/%s/status", pid);
+  if (pid == 0)
+    snprintf(path, sizeof path, "/proc/self/status");
+  else
+    snprintf(path, sizeof path, "/proc/%ld/status", pid);
   f = fopen(path, "r");
   if (f == NULL) {
-    char call[80];
     if (quiet) return -1;
-    snprintf(call, sizeof call, "open %s", path);
-    return system_failed(call, errno);
+    /* No /proc/PID: no such process. */
+    return cannot_os(errno == ENOENT ? ESRCH : errno,
+                     "read the signal state of process %ld", pid);
   }
   while (fgets(line, sizeof line, f) != NULL) {
     if (strncmp(line, "Name:", 5) == 0) {
@@ -115,42 +168,34 @@ static int mask_proc(const char *pid, int quiet) {
       continue;
     }
     for (k = 0; k < 5; k++) {
-      size_t n = strlen(rows[k].field);
-      if (strncmp(line, rows[k].field, n) != 0) continue;
-      proc_mask(line + n, &sets[k]);
+      size_t len = strlen(fields[k]);
+      if (strncmp(line, fields[k], len) != 0) continue;
+      proc_mask(line + len, &rows[k].set);
       found[k] = 1;
     }
   }
   fclose(f);
-  if (strcmp(pid, "self") == 0)
-    printf("pid %ld (%s)\n", own_pid(), name);
-  else
-    printf("pid %s (%s)\n", pid, name);
+  /* The rows found, in order. */
   for (k = 0; k < 5; k++)
-    if (found[k]) print_mask_row(rows[k].label, &sets[k]);
-  return finish_output(EXIT_OK);
+    if (found[k]) rows[n++] = rows[k];
+  return print_mask(pid == 0 ? own_pid() : pid, name, rows, n, json);
 }
 #endif
 
 int cmd_mask(const struct sigport_cli *cli) {
   const char *pid = cli->mask_pid;
 #if defined(__linux__)
-  if (pid != NULL) {
-    /* The number, not the text: "01" and "+1" name /proc/1. */
-    char number[24];
-    snprintf(number, sizeof number, "%ld", cli->mask_pid_value);
-    return mask_proc(number, 0);
-  }
+  if (pid != NULL) return mask_proc(cli->mask_pid_value, 0, cli->json);
   {
-    int rc = mask_proc("self", 1);
+    int rc = mask_proc(0, 1, cli->json);
     if (rc >= 0) return rc;
   }
 #else
   if (pid != NULL && cli->mask_pid_value != own_pid())
     return complain(EXIT_REFUSED,
-                    "mask: reading another process's signal state is not "
-                    "available on this system (pid %s)",
+                    "cannot read the signal state of process %s: this "
+                    "system shows only sigport's own",
                     pid);
 #endif
-  return mask_own_view();
+  return mask_own_view(cli->json);
 }

@@ -677,11 +677,23 @@ static void end_like(const sigport_child_status_t *st) {
    it; takes what is still pending, without passing it on, and gives the
    signals back. */
 static void run_cleanup(struct child *c, struct waker *w) {
+  static const int own[] = {SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT, SIGCHLD};
+  sigset_t late;
+  size_t k;
+  int s;
   c->pid = 0;
   if (c->gave_tty && tcgetpgrp(c->tty) == c->pgrp)
     give_terminal(c, getpgrp());
   if (c->tty >= 0) close(c->tty);
   c->tty = -1;
+  /* A signal that comes from here on, once run's handlers are gone (a
+     hangup that reached the child first, a TERM to the group), stays
+     blocked and pending: run ends the way its child did, not by it. */
+  sigemptyset(&late);
+  for (s = 1; s < SIGPORT_NSIG; s++)
+    if (c->opts->forward[s] || c->opts->guard[s]) sigaddset(&late, s);
+  for (k = 0; k < sizeof own / sizeof own[0]; k++) sigaddset(&late, own[k]);
+  (void)sigprocmask(SIG_BLOCK, &late, NULL);
   (void)sigport_dispatch();
   waker_close(w);
   sigport_shutdown();

@@ -69,4 +69,25 @@ int cmd_mask(const struct sigport_cli *cli);
 extern const char help_list[], help_info[], help_send[], help_watch[],
     help_run[], help_mask[];
 
+/* Messages that tell the user what could not be done and why, without
+   naming the calls behind it. */
+
+/* The system's words for error err (errno; on Windows GetLastError() or
+   WSAGetLastError()). A static string. */
+const char *os_error_text(int err);
+
+/* A sigport call made to do <what> failed with rc: prints "sigport:
+   cannot <what>: <why>", why being the system's words for
+   sigport_last_oserror() after SIGPORT_EOS, else sigport_strerror(rc).
+   Returns 2 for SIGPORT_EVALUE, 1 otherwise. */
+int cannot(int rc, const char *fmt, ...) TOOL_PRINTF(2, 3);
+
+/* The same after a call of the tool's own failed with the system's error
+   err; returns 1. */
+int cannot_os(int err, const char *fmt, ...) TOOL_PRINTF(2, 3);
+
+/* Writes the name of signum as a JSON string, or null when it has none:
+   the "signal" of every JSON object the tool prints. */
+void json_name(FILE *out, int signum);
+
 #endif

@@ -45,9 +45,10 @@ const char help_watch[] =
     "  --count N          stop with status 0 after N deliveries in all\n"
     "  --timeout SECONDS  stop at the timeout: status 0 if anything came,\n"
     "                     124 if nothing did (units s, m, h, d allowed)\n"
-    "  --json             one JSON object a line instead:\n"
-    "    {\"signal\":\"SIGUSR1\",\"signo\":10,\"count\":3,\"code\":0,"
-    "\"pid\":5678,\"uid\":1000}\n"
+    "  --json             one JSON object a line instead, codename null\n"
+    "                     when the code has no name:\n"
+    "    {\"signal\":\"SIGUSR1\",\"signo\":10,\"count\":3,\"code\":0,\n"
+    "     \"codename\":\"SI_USER\",\"pid\":5678,\"uid\":1000}\n"
     "  --queue            one line per delivery, oldest first, with the\n"
     "                     int of its sigqueue() payload (sival_int):\n"
     "    SIGRTMIN count=1 code=SI_QUEUE pid=5678 uid=1000 value=7\n"
@@ -83,11 +84,16 @@ static void print_take(const struct watch *w, int signum,
   unsigned long lost = info->count > 1 ? info->count - 1 : 0;
   char buf[24];
   if (w->json) {
+    const char *codename = sigport_codename(signum, info->code);
     fputs("{\"signal\":", stdout);
-    json_string(stdout, name != NULL ? name : "");
-    printf(",\"signo\":%d,\"count\":%lu,\"code\":%d,\"pid\":%lld,"
-           "\"uid\":%lu",
-           signum, info->count, info->code, (long long)info->pid,
+    json_name(stdout, signum);
+    printf(",\"signo\":%d,\"count\":%lu,\"code\":%d,\"codename\":",
+           signum, info->count, info->code);
+    if (codename != NULL)
+      json_string(stdout, codename);
+    else
+      fputs("null", stdout);
+    printf(",\"pid\":%lld,\"uid\":%lu", (long long)info->pid,
            (unsigned long)info->uid);
     if (w->queue) printf(",\"value\":%d,\"lost\":%lu", info->value_int, lost);
     fputs("}\n", stdout);
@@ -119,7 +125,7 @@ static int watch_wait(sigport_socket_t fd, double deadline) {
     limit = &tv;
   }
   if (select(0, &readable, NULL, NULL, limit) == SOCKET_ERROR)
-    return complain(EXIT_REFUSED, "select: error %d", WSAGetLastError());
+    return cannot_os(WSAGetLastError(), "wait for signals");
   return 0;
 #else
   struct pollfd p;
@@ -127,9 +133,25 @@ static int watch_wait(sigport_socket_t fd, double deadline) {
   p.events = POLLIN;
   p.revents = 0;
   if (poll(&p, 1, ms_until(deadline)) < 0 && errno != EINTR)
-    return system_failed("poll", errno);
+    return cannot_os(errno, "wait for signals");
   return 0;
 #endif
+}
+
+/* sigport_watch_open() failed with rc: says why, returns the status. A
+   signal that cannot be caught is the reason the system gives first. */
+static int open_failed(int rc, const sigport_sigset_t *set) {
+  char names[SIGPORT_NSIG * 12] = "";
+  size_t len = 0;
+  int s;
+  for (s = 0; (s = sigport_sigset_next(set, s)) > 0;)
+    if (rc == SIGPORT_EOS && sigport_catchable(s) == 0)
+      return complain(EXIT_REFUSED, "cannot watch %s: it cannot be caught",
+                      sigport_signame(s));
+  for (s = 0; (s = sigport_sigset_next(set, s)) > 0 && len < sizeof names;)
+    len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+                            len > 0 ? " " : "", sigport_signame(s));
+  return cannot(rc, "watch %s", names);
 }
 
 int cmd_watch(const struct sigport_cli *cli) {
@@ -144,10 +166,10 @@ int cmd_watch(const struct sigport_cli *cli) {
   w.queue = cli->watch.queue;
 
   rc = sigport_init(0);
-  if (rc != 0) return library_failed(rc);
+  if (rc != 0) return cannot(rc, "set up signal handling");
   rc = sigport_watch_open(set, w.queue ? SIGPORT_WATCH_QUEUE : 0, &watch);
   if (rc != 0) {
-    status = library_failed(rc);
+    status = open_failed(rc, set);
     sigport_shutdown();
     return status;
   }
@@ -170,7 +192,7 @@ int cmd_watch(const struct sigport_cli *cli) {
     }
     if (done) break;
     if (s < 0) {
-      status = library_failed(s);
+      status = cannot(s, "take the signals that arrived");
       break;
     }
     if (deadline >= 0 && now_seconds() >= deadline) {

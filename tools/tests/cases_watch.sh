@@ -62,7 +62,9 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 usr1, usr2 = int(sys.argv[4]), int(sys.argv[5])
 assert len(rows) == 2, rows
 assert rows[0] == {"signal": "SIGUSR2", "signo": usr2, "count": 1, "code": 0,
-                   "pid": int(sys.argv[2]), "uid": int(sys.argv[3])}, rows[0]
+                   "codename": "SI_USER", "pid": int(sys.argv[2]),
+                   "uid": int(sys.argv[3])}, rows[0]
+assert list(rows[0])[:2] == ["signal", "signo"], rows[0]
 assert rows[1]["signal"] == "SIGUSR1" and rows[1]["signo"] == usr1, rows[1]
 EOF
   note "watch --json: $(tr '\n' ' ' <"$work/watch.out")"
@@ -163,9 +165,11 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 uid, rt, n = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 relaxed = sys.argv[5]
-keys = {"signal", "signo", "count", "code", "pid", "uid", "value", "lost"}
+keys = {"signal", "signo", "count", "code", "codename", "pid", "uid",
+        "value", "lost"}
 for r in rows:
     assert set(r) == keys, r
+    assert r["codename"] == "SI_QUEUE", r
     assert r["signal"] == "SIGRTMIN" and r["signo"] == rt, r
     assert r["uid"] == uid and r["pid"] > 0, r
     assert r["lost"] == r["count"] - 1, r
@@ -223,4 +227,17 @@ case_watch_queue_overflow() {
   [[ "$line" =~ ^SIGRTMIN\ count=$((n - ring))\ code=SI_QUEUE\ pid=[0-9]+\ uid=[0-9]+\ value=$n\ lost=$((n - ring - 1))$ ]] ||
     fail "the overflow line is '$line'"
   note "watch --queue: $ring values, then '$line'"
+}
+
+# Signals that cannot be caught: status 1, nothing watched, and which one.
+case_watch_refused() {
+  local sig name
+  for sig in KILL SIGSTOP "$(sysnum KILL)"; do
+    name=SIG${sig#SIG}
+    [ "$sig" != "$(sysnum KILL)" ] || name=SIGKILL
+    expect_status 1 "$tool" watch USR1 "$sig"
+    expect_err_is "sigport: cannot watch $name: it cannot be caught"
+    [ ! -s "$work/out" ] || fail "watch $sig printed $(cat "$work/out")"
+  done
+  note "watch: KILL and STOP refused"
 }

@@ -18,6 +18,7 @@ deadline, after which the scenario fails and says what it was waiting for.
 """
 import fcntl
 import os
+import re
 import select
 import signal
 import sys
@@ -276,7 +277,9 @@ def hangup(tool, work):
     os.close(slave)
     out = b""
     end = time.monotonic() + DEADLINE
-    while b"ready" not in out:
+    # The whole line: a hangup in the middle of it would end the child by
+    # a failed write (EIO) instead of by its SIGHUP handler.
+    while not re.search(rb"ready [0-9]+\r?\n", out):
         check(time.monotonic() < end, "no ready line: %r" % out)
         if select.select([master], [], [], 0.1)[0]:
             out += os.read(master, 4096)
