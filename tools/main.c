@@ -7,7 +7,7 @@
  *   sigport watch [--count N] [--timeout SECONDS] [--json] [--queue]
  *                 SIGNAL...
  *   sigport run [OPTION...] [--] COMMAND [ARG...]
- *   sigport mask [PID]
+ *   sigport mask [--json] [PID]
  *
  * It uses the library through its public header only. Exit status: 0 on
  * success, 1 when the system refused (the message says what could not be
@@ -41,10 +41,10 @@ static const char help_main[] =
     "                                print the signals this process gets\n"
     "  run [OPTION...] [--] COMMAND [ARG...]\n"
     "                                run a command, pass signals on to it\n"
-    "  mask [PID]                    pending, blocked, ignored, caught\n"
+    "  mask [--json] [PID]           pending, blocked, ignored, caught\n"
     "\n"
     "  --help                        this text; COMMAND --help for one\n"
-    "  --version                     the library's version and backend\n"
+    "  --version [--json]            the library's version and backend\n"
     "\n"
     "SIGNAL is a name or a number: TERM, SIGTERM, term and 15 are the same.\n"
     "Exit status: 0 success, 1 the system refused, 2 usage error; for run,\n"
