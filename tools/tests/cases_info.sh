@@ -259,6 +259,17 @@ case_send_refused() {
   note "send as user 65534: EPERM for a process and a group of root's"
 }
 
+# start_perl_state: starts perl with a known signal state, USR2 blocked
+# and pending, HUP caught and URG ignored, and sets $job to its pid.
+start_perl_state() {
+  start_job "$work/perl.out" perl -MPOSIX -e '
+    sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGUSR2));
+    $SIG{HUP} = sub {}; $SIG{URG} = "IGNORE";
+    $| = 1; print "ready\n"; sleep 30;'
+  wait_for "$work/perl.out" '^ready$'
+  kill -USR2 "$job"
+}
+
 case_mask() {
   local pid usr2
   need_linux "mask decodes /proc/PID/status only on Linux"
@@ -276,13 +287,8 @@ case_mask() {
   expect_out '^SigCgt caught: '
 
   # Another process: perl blocks USR2, traps HUP and ignores URG.
-  start_job "$work/perl.out" perl -MPOSIX -e '
-    sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGUSR2));
-    $SIG{HUP} = sub {}; $SIG{URG} = "IGNORE";
-    $| = 1; print "ready\n"; sleep 30;'
+  start_perl_state
   pid=$job
-  wait_for "$work/perl.out" '^ready$'
-  kill -USR2 "$pid"
   expect_status 0 "$tool" mask "$pid"
   expect_out "^pid $pid \\(perl\\)$"
   # perl is the shell's program, with the shell's numbers (host_signame).
@@ -311,13 +317,8 @@ case_mask_json() {
   local pid
   need_linux "mask decodes /proc/PID/status only on Linux"
   need_python
-  start_job "$work/perl.out" perl -MPOSIX -e '
-    sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGUSR2));
-    $SIG{HUP} = sub {}; $SIG{URG} = "IGNORE";
-    $| = 1; print "ready\n"; sleep 30;'
+  start_perl_state
   pid=$job
-  wait_for "$work/perl.out" '^ready$'
-  kill -USR2 "$pid"
   expect_status 0 "$tool" mask "$pid"
   cp "$work/out" "$work/text"
   expect_status 0 "$tool" mask --json "$pid"
