@@ -1061,13 +1061,15 @@ SIGPORT_EXTERN sigport_socket_t sigport_child_fd(void);
    Win32 threads. */
 SIGPORT_EXTERN int sigport_dispatch_thread_start(unsigned flags);
 
-/* Stops the dispatch thread: wakes it, waits for a handler running there
-   to return, and waits for the thread to end. Returns the first non-zero
-   result of a handler that ran there (which had stopped the thread
-   already; SIGPORT_EKEYBOARDINTERRUPT only with
+/* Stops the dispatch thread: wakes it, and waits for it to end. Before it
+   ends, the thread dispatches once more what was pending when this call
+   was made (a delivery whose raw handler ran before it, such as that of a
+   sigport_raise() on the main thread), so that this call returns that
+   dispatch's result; what arrives later stays pending, for the main
+   thread's next dispatch. Returns the first non-zero result of a handler
+   that ran there (SIGPORT_EKEYBOARDINTERRUPT only with
    SIGPORT_DISPATCH_KEEP_RUNNING), SIGPORT_EOS if the thread's wait
-   failed, or 0. Afterwards the main thread dispatches again; what is
-   pending stays pending for its next dispatch. Main thread only.
+   failed, or 0. Main thread only.
    Errors: SIGPORT_EVALUE when the thread is not running (never started,
    or stopped already), before sigport_init() or off the main thread. All
    platforms. */

@@ -63,7 +63,10 @@ static void run(void) {
   int r = 0;
   on_thread = 1;
   for (;;) {
-    if (atomic_load_explicit(&stop_asked, SP_ACQUIRE)) break;
+    /* Read first: what was pending when stop was asked (a delivery whose
+       trip ended before sigport_dispatch_thread_stop() was called) is
+       dispatched once more, here, before the thread ends. */
+    int stopping = atomic_load_explicit(&stop_asked, SP_ACQUIRE);
     if (atomic_load_explicit(&sigport__pending_flag, SP_ACQUIRE)) {
       sp__backend_dlock();
       r = sp__dispatch_from_thread();
@@ -71,9 +74,10 @@ static void run(void) {
       /* A handler forked and this is the child, whose only thread this
          is: the child has no dispatch thread, and this one ends here. */
       if (atomic_load_explicit(&forks, SP_RELAXED) != forks_at_start) return;
-      if (r != 0) break;
+      if (r != 0 || stopping) break;
       continue;
     }
+    if (stopping) break;
     r = sleep_until_due();
     if (r != 0) break;
   }
