@@ -471,8 +471,9 @@ SIGPORT_EXTERN int sigport_init(unsigned flags);
    deliveries not yet dispatched, so that a SIGTERM arriving during shutdown
    is not swallowed. It never runs a sigport handler. The last call first
    stops the dispatch thread if it runs (sigport_dispatch_thread_start()),
-   waiting for a handler running there to return, and drops the thread's
-   result. Called from a thread other than the main thread, or when
+   waiting for a handler running there to return, without the last
+   dispatch that sigport_dispatch_thread_stop() makes, and drops the
+   thread's result. Called from a thread other than the main thread, or when
    sigport is not initialised, it does nothing. All platforms. */
 SIGPORT_EXTERN void sigport_shutdown(void);
 
@@ -1051,8 +1052,9 @@ SIGPORT_EXTERN sigport_socket_t sigport_child_fd(void);
      dispatch thread that forks makes a child whose only thread is that
      one: when the handler returns there, the thread ends, and with it the
      child (status 0), so such a child should exec or _exit().
-   - The last sigport_shutdown() stops the thread first and drops its
-     result.
+   - The last sigport_shutdown() stops the thread first (what is pending
+     then is raised again after the dispositions are restored, as
+     shutdown does) and drops its result.
    Main thread only.
    Errors: SIGPORT_EVALUE for unknown flags, a call before sigport_init()
    or off the main thread, or when the thread is already running ("already

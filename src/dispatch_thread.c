@@ -25,7 +25,10 @@
 
 #define SP_DTHREAD_FLAGS ((unsigned)SIGPORT_DISPATCH_KEEP_RUNNING)
 
-/* Set by stop, read by the thread. */
+/* Set by stop, read by the thread: SP_STOP_AFTER_LAST (stop), after one
+   last dispatch of what is pending, or SP_STOP_NOW (shutdown, which runs
+   no handler: what is pending is raised again by shutdown). */
+enum { SP_STOP_NO = 0, SP_STOP_AFTER_LAST, SP_STOP_NOW };
 static sp_atomic_int stop_asked;
 /* The thread's first non-zero handler result (or a failure of its wait),
    written by the thread before it ends; read by stop after the join. */
@@ -67,6 +70,7 @@ static void run(void) {
        trip ended before sigport_dispatch_thread_stop() was called) is
        dispatched once more, here, before the thread ends. */
     int stopping = atomic_load_explicit(&stop_asked, SP_ACQUIRE);
+    if (stopping == SP_STOP_NOW) break;
     if (atomic_load_explicit(&sigport__pending_flag, SP_ACQUIRE)) {
       sp__backend_dlock();
       r = sp__dispatch_from_thread();
@@ -119,10 +123,11 @@ int sigport_dispatch_thread_start(unsigned flags) {
   return rc;
 }
 
-/* Asks the thread to stop, waits for it, and returns its result. */
-static int stop(void) {
+/* Asks the thread to stop (how: SP_STOP_*), waits for it, and returns its
+   result. */
+static int stop(int how) {
   int r;
-  atomic_store_explicit(&stop_asked, 1, SP_SEQ_CST);
+  atomic_store_explicit(&stop_asked, how, SP_SEQ_CST);
   /* Whatever `sleeping` says: the thread looks at stop_asked before each
      wait, and this wake comes after the store. */
   sp__backend_pause_wake();
@@ -130,7 +135,7 @@ static int stop(void) {
   r = result;
   result = 0;
   atomic_store_explicit(&ended, 0, SP_RELAXED);
-  atomic_store_explicit(&stop_asked, 0, SP_RELAXED);
+  atomic_store_explicit(&stop_asked, SP_STOP_NO, SP_RELAXED);
   atomic_store_explicit(&sp__state.dthread, 0, SP_SEQ_CST);
   return r;
 }
@@ -145,11 +150,11 @@ int sigport_dispatch_thread_stop(void) {
                     "started with sigport_dispatch_thread_start(), or "
                     "stopped already)",
                     name);
-  return stop();
+  return stop(SP_STOP_AFTER_LAST);
 }
 
 void sp__dthread_shutdown(void) {
-  if (sp__dthread_on()) (void)stop();
+  if (sp__dthread_on()) (void)stop(SP_STOP_NOW);
 }
 
 int sp__dthread_refuse(const char *fn) {

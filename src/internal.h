@@ -108,8 +108,9 @@ int sp__dispatch_from_thread(void);
    is_self: 1 on the dispatch thread.
    hold and release: around a main-thread change of handlers; hold takes
    the dispatch lock while the thread runs and returns whether it did.
-   shutdown: the last sigport_shutdown() stops a thread still running
-   and drops its result.
+   shutdown: the last sigport_shutdown() stops a thread still running,
+   without a last dispatch (shutdown runs no handler), and drops its
+   result.
    The fork() hooks (POSIX): before, then after_parent or after_child. */
 int sp__dthread_refuse(const char *fn);
 int sp__dthread_is_self(void);
