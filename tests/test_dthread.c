@@ -266,6 +266,72 @@ START_TEST(test_keep_running) {
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Windows                                                              */
+/* ------------------------------------------------------------------ */
+
+#if defined(_WIN32)
+
+/* The backend's console control handler, a test hook (src/win32/win32.h),
+   called from a thread of the test's as the system calls it. */
+BOOL WINAPI sp__win32_console_handler(DWORD event);
+
+static DWORD console_event;
+static BOOL console_result;
+static DWORD WINAPI console_thread(LPVOID unused) {
+  (void)unused;
+  console_result = sp__win32_console_handler(console_event);
+  return 0;
+}
+static BOOL console_call(DWORD event) {
+  HANDLE t;
+  console_event = event;
+  console_result = FALSE;
+  t = CreateThread(NULL, 0, console_thread, NULL, 0, NULL);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_uint_eq(WaitForSingleObject(t, INFINITE), WAIT_OBJECT_0);
+  CloseHandle(t);
+  return console_result;
+}
+
+/* A Ctrl+C: its handler runs on the dispatch thread. */
+START_TEST(test_console_ctrl_c) {
+  struct ack ack;
+  struct seen s;
+  memset(&s, 0, sizeof s);
+  ack_open(&ack);
+  s.ack = &ack;
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGINT, seen_handler, &s, NULL));
+  SP_ASSERT_OK(sigport_dispatch_thread_start(0));
+  ck_assert(console_call(CTRL_C_EVENT));
+  ack_wait(&ack);
+  ck_assert_int_eq(atomic_load(&s.calls), 1);
+  ck_assert_int_eq(atomic_load(&s.on_main), 0);
+  ck_assert_int_eq(sigport_dispatch_thread_stop(), 0);
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGINT, SIGPORT_SIG_DFL, NULL, NULL));
+  ack_close(&ack);
+}
+END_TEST
+
+/* CTRL_CLOSE_EVENT: the console thread waits for a dispatch before it
+   returns (the system ends the process then), and the dispatch thread
+   makes it while the main thread only waits: the handler has run when
+   the console handler returns. */
+START_TEST(test_console_close_dispatched_by_thread) {
+  struct seen s;
+  memset(&s, 0, sizeof s);
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGBREAK, seen_handler, &s, NULL));
+  SP_ASSERT_OK(sigport_dispatch_thread_start(0));
+  ck_assert(console_call(CTRL_CLOSE_EVENT));
+  ck_assert_int_eq(atomic_load(&s.calls), 1);
+  ck_assert_int_eq(atomic_load(&s.on_main), 0);
+  ck_assert_int_eq(sigport_dispatch_thread_stop(), 0);
+  SP_ASSERT_OK(sigport_signal(SIGPORT_SIGBREAK, SIGPORT_SIG_DFL, NULL, NULL));
+}
+END_TEST
+
+#endif /* _WIN32 */
+
+/* ------------------------------------------------------------------ */
 /* POSIX                                                                */
 /* ------------------------------------------------------------------ */
 
@@ -592,7 +658,10 @@ Suite *sp_suite_dthread(void) {
   tcase_add_test(tc, test_shutdown_stops_thread);
   sp_tcase_add_thread_test(tc, test_other_thread_refused);
   tcase_add_test(tc, test_keep_running);
-#if !defined(_WIN32)
+#if defined(_WIN32)
+  tcase_add_test(tc, test_console_ctrl_c);
+  tcase_add_test(tc, test_console_close_dispatched_by_thread);
+#else
   sp_tcase_add_thread_test(tc, test_sleeping_main_storm);
   sp_tcase_add_thread_test(tc, test_swap_during_storm);
   tcase_add_test(tc, test_keyboard_interrupt_ends_process);
