@@ -651,23 +651,24 @@ Suite *sp_suite_dthread(void) {
   TCase *tc = tcase_create("dthread");
   tcase_set_timeout(tc, 120);
   tcase_add_checked_fixture(tc, setup, teardown);
-  tcase_add_test(tc, test_bad_calls);
+  /* Every test starts the dispatch thread. */
+  sp_tcase_add_thread_test(tc, test_bad_calls);
   tcase_add_test(tc, test_not_initialised);
-  tcase_add_test(tc, test_raise_runs_on_thread);
-  tcase_add_test(tc, test_result_stops_thread);
-  tcase_add_test(tc, test_shutdown_stops_thread);
+  sp_tcase_add_thread_test(tc, test_raise_runs_on_thread);
+  sp_tcase_add_thread_test(tc, test_result_stops_thread);
+  sp_tcase_add_thread_test(tc, test_shutdown_stops_thread);
   sp_tcase_add_thread_test(tc, test_other_thread_refused);
-  tcase_add_test(tc, test_keep_running);
+  sp_tcase_add_thread_test(tc, test_keep_running);
 #if defined(_WIN32)
-  tcase_add_test(tc, test_console_ctrl_c);
-  tcase_add_test(tc, test_console_close_dispatched_by_thread);
+  sp_tcase_add_thread_test(tc, test_console_ctrl_c);
+  sp_tcase_add_thread_test(tc, test_console_close_dispatched_by_thread);
 #else
   sp_tcase_add_thread_test(tc, test_sleeping_main_storm);
   sp_tcase_add_thread_test(tc, test_swap_during_storm);
-  tcase_add_test(tc, test_keyboard_interrupt_ends_process);
-  tcase_add_test(tc, test_added_and_child_on_thread);
-  tcase_add_test(tc, test_fork_while_running);
-  tcase_add_test(tc, test_thread_takes_no_delivery);
+  sp_tcase_add_thread_test(tc, test_keyboard_interrupt_ends_process);
+  sp_tcase_add_thread_test(tc, test_added_and_child_on_thread);
+  sp_tcase_add_thread_test(tc, test_fork_while_running);
+  sp_tcase_add_thread_test(tc, test_thread_takes_no_delivery);
 #endif
   suite_add_tcase(s, tc);
   return s;
