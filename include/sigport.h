@@ -469,9 +469,12 @@ SIGPORT_EXTERN int sigport_init(unsigned flags);
    handlers running on other threads to finish; drops the wakeup fd; and
    then raises once, under the restored disposition, each signal with
    deliveries not yet dispatched, so that a SIGTERM arriving during shutdown
-   is not swallowed. It never runs a sigport handler. Called from a thread
-   other than the main thread, or when sigport is not initialised, it does
-   nothing. All platforms. */
+   is not swallowed. It never runs a sigport handler. The last call first
+   stops the dispatch thread if it runs (sigport_dispatch_thread_start()),
+   waiting for a handler running there to return, without the last
+   dispatch that sigport_dispatch_thread_stop() makes, and drops the
+   thread's result. Called from a thread other than the main thread, or when
+   sigport is not initialised, it does nothing. All platforms. */
 SIGPORT_EXTERN void sigport_shutdown(void);
 
 /* The library's version, "MAJOR.MINOR.PATCH". */
@@ -556,6 +559,11 @@ typedef struct sigport_handler {
    (it is not reset after a delivery). Deliveries already pending for the
    old handler are dispatched first, under the old handler; if that handler
    returns non-zero, the new handler is still set and that value is returned.
+   While the dispatch thread runs (sigport_dispatch_thread_start()), the
+   pending deliveries are left to it instead, and it runs each with the
+   handler in place when it takes it; this call waits for a handler
+   running there to return, and the thread never sees a new fn with an
+   old arg.
    `previous`, if not NULL, receives what sigport_getsignal() reported
    before the call.
    Errors:
@@ -635,7 +643,10 @@ SIGPORT_EXTERN extern atomic_int sigport__pending_flag;
    line "sigport: could not write to the wakeup fd: <reason>" goes to
    stderr; that never changes the result.
    Returns 0 when nothing is pending or every handler returned 0.
-   Errors: SIGPORT_EVALUE when not called on the main thread. All
+   A handler running on the dispatch thread may call it too: a nested
+   dispatch there.
+   Errors: SIGPORT_EVALUE when not called on the main thread, or while
+   the dispatch thread runs (sigport_dispatch_thread_start()). All
    platforms. */
 SIGPORT_EXTERN int sigport_dispatch(void);
 
@@ -648,8 +659,9 @@ SIGPORT_EXTERN int sigport_dispatch(void);
    In a fork() child whose wake pipe could not be made (no fd left), the
    first sigport_pause() makes it, and fails with SIGPORT_EOS (EMFILE,
    ...) while it cannot.
-   Errors: SIGPORT_EVALUE when not on the main thread or not initialised;
-   SIGPORT_EOS if waiting failed. All platforms. */
+   Errors: SIGPORT_EVALUE when not on the main thread, not initialised,
+   or while the dispatch thread runs; SIGPORT_EOS if waiting failed. All
+   platforms. */
 SIGPORT_EXTERN int sigport_pause(void);
 
 /* --------------------------------------------------------------------- */
@@ -992,6 +1004,78 @@ SIGPORT_EXTERN int sigport_unwatch_child(sigport_pid_t pid);
    close it. SIGPORT_NO_SOCKET, with sigport_last_error() set, before
    sigport_init() or when it cannot be made. All platforms. */
 SIGPORT_EXTERN sigport_socket_t sigport_child_fd(void);
+
+/* --------------------------------------------------------------------- */
+/* A dispatch thread                                                      */
+/* --------------------------------------------------------------------- */
+
+/* sigport_dispatch_thread_start(): a handler's KeyboardInterrupt
+   (SIGPORT_EKEYBOARDINTERRUPT) stops the thread and is returned by
+   sigport_dispatch_thread_stop(), instead of ending the process. */
+#define SIGPORT_DISPATCH_KEEP_RUNNING 0x1
+
+/* Starts the dispatch thread, for programs with no loop of their own
+   (no sigport_dispatch() or sigport_pause() of their own). Until
+   sigport_dispatch_thread_stop(), that thread runs every handler: those
+   of sigport_signal(), the added handlers (sigport_add_handler()), the
+   child callbacks (sigport_watch_child()) and
+   sigport_default_int_handler(), one at a time, as sigport_dispatch()
+   would, and the main thread runs none:
+   - sigport_dispatch() and sigport_pause() on the main thread fail with
+     SIGPORT_EVALUE, and the calls that dispatch (sigport_raise(),
+     sigport_kill() to this process, unblocking masks...) leave what they
+     made pending to the thread.
+   - Setting handlers stays a main-thread call. sigport_signal() leaves
+     what is pending to the thread, which runs each delivery with the
+     handler in place when it takes it. The thread dispatches under a
+     lock that sigport_signal(), sigport_add_handler() and
+     sigport_remove_handler() take while it runs, so it never runs a new
+     fn with an old arg; those calls wait for a handler running on the
+     thread to return, so a handler there must not wait for the main
+     thread to make one of them.
+   - The first non-zero result of a handler (or callback) stops the
+     thread, and the next sigport_dispatch_thread_stop() returns it; what
+     is left pending stays pending, for the main thread after the stop.
+     For SIGPORT_EKEYBOARDINTERRUPT the process then ends by SIGINT, as
+     an uncaught KeyboardInterrupt ends Python
+     (sigport_exit_by_signal(SIGPORT_SIGINT); on Windows the exit code
+     STATUS_CONTROL_C_EXIT), unless SIGPORT_DISPATCH_KEEP_RUNNING is in
+     `flags`.
+   - The thread never takes a delivery: on POSIX it starts with every
+     asynchronous signal blocked (the faults SIGSEGV, SIGBUS, SIGFPE,
+     SIGILL, SIGTRAP and SIGSYS stay open, so that a fault in a handler
+     ends the process); on Windows deliveries come on the raising thread
+     or the system's console threads anyway. It sleeps on the object
+     sigport_pause() sleeps on, which the raw handler wakes.
+   - After fork(), the child has no dispatch thread, and sigport_dispatch()
+     works on its main thread (the forking thread) again. A handler on the
+     dispatch thread that forks makes a child whose only thread is that
+     one: when the handler returns there, the thread ends, and with it the
+     child (status 0), so such a child should exec or _exit().
+   - The last sigport_shutdown() stops the thread first (what is pending
+     then is raised again after the dispositions are restored, as
+     shutdown does) and drops its result.
+   Main thread only.
+   Errors: SIGPORT_EVALUE for unknown flags, a call before sigport_init()
+   or off the main thread, or when the thread is already running ("already
+   running", also after it stopped on a result that no stop has taken);
+   SIGPORT_EOS if the thread cannot be made. All platforms: POSIX threads,
+   Win32 threads. */
+SIGPORT_EXTERN int sigport_dispatch_thread_start(unsigned flags);
+
+/* Stops the dispatch thread: wakes it, and waits for it to end. Before it
+   ends, the thread dispatches once more what was pending when this call
+   was made (a delivery whose raw handler ran before it, such as that of a
+   sigport_raise() on the main thread), so that this call returns that
+   dispatch's result; what arrives later stays pending, for the main
+   thread's next dispatch. Returns the first non-zero result of a handler
+   that ran there (SIGPORT_EKEYBOARDINTERRUPT only with
+   SIGPORT_DISPATCH_KEEP_RUNNING), SIGPORT_EOS if the thread's wait
+   failed, or 0. Main thread only.
+   Errors: SIGPORT_EVALUE when the thread is not running (never started,
+   or stopped already), before sigport_init() or off the main thread. All
+   platforms. */
+SIGPORT_EXTERN int sigport_dispatch_thread_stop(void);
 
 /* --------------------------------------------------------------------- */
 /* Event loops: set_wakeup_fd                                             */

@@ -96,6 +96,23 @@ void sp__backend_error_text(int err, char *buf, size_t size);
 void sp__backend_pause_wake(void);
 int sp__backend_pause_wait(void);
 
+/* The dispatch thread (dispatch_thread.c, SPEC 6.4). thread_start starts
+   the one thread that runs run(), with every asynchronous signal blocked
+   in it from its first instruction (POSIX; Windows has no masks to set),
+   or returns a failure naming `fn` with no thread made. thread_join waits
+   for it to end and forgets it. thread_forget, in a fork() child, forgets
+   it without waiting: the child has no such thread. Main thread.
+   dlock and dunlock: the lock that the thread holds while it dispatches,
+   and that the main thread holds while it changes handlers, so that the
+   thread never meets a handler half changed. Taken before
+   sp__backend_lock() whenever both are held, never in the trip, and
+   never held while waiting for the thread. */
+int sp__backend_thread_start(void (*run)(void), const char *fn);
+void sp__backend_thread_join(void);
+void sp__backend_thread_forget(void);
+void sp__backend_dlock(void);
+void sp__backend_dunlock(void);
+
 /* Signal tables for names and descriptions. */
 struct sp_signal_desc {
   int signum;

@@ -53,6 +53,7 @@ int sigport_add_handler(int signum, sigport_handler_fn fn, void *arg,
   static const char name[] = "sigport_add_handler";
   struct sp_sig *sig;
   struct sp_added *a, **tail;
+  int held;
   int rc = sp__check_range(signum, name);
   if (rc == 0 && (flags & ~(unsigned)SP_ADD_FLAGS))
     rc = sp__fail(SIGPORT_EVALUE, "%s: unknown flags 0x%x", name,
@@ -79,12 +80,15 @@ int sigport_add_handler(int signum, sigport_handler_fn fn, void *arg,
   a->flags = flags;
 
   sig = &sp__state.sig[signum];
+  /* The dispatch thread walks the lists under the dispatch lock. */
+  held = sp__dthread_hold();
   sp__backend_lock();
   if (flags & SIGPORT_ADD_IF_DEFAULT) {
     sigport_handler_fn primary = atomic_load_explicit(&sig->fn, SP_RELAXED);
     if (sig->nhandlers > 0 || sig->watchers > 0 || !is_special(primary) ||
         sp__backend_get_disposition(signum) != SP_DISP_DFL) {
       sp__backend_unlock();
+      sp__dthread_release(held);
       free(a);
       return sp__fail(SIGPORT_EVALUE,
                       "%s: signal %d is handled already "
@@ -95,6 +99,7 @@ int sigport_add_handler(int signum, sigport_handler_fn fn, void *arg,
   rc = sp__hold(signum);
   if (rc != 0) {
     sp__backend_unlock();
+    sp__dthread_release(held);
     free(a);
     return rc;
   }
@@ -105,6 +110,7 @@ int sigport_add_handler(int signum, sigport_handler_fn fn, void *arg,
   count(signum, a, 1);
   sp__release(signum); /* only brings `dispatched` up to date here */
   sp__backend_unlock();
+  sp__dthread_release(held);
   *id = a->id;
   return 0;
 }
@@ -140,16 +146,20 @@ static void drop(int signum, struct sp_added *a) {
 int sigport_remove_handler(uint64_t id) {
   static const char name[] = "sigport_remove_handler";
   struct sp_added *a;
-  int signum = 0;
+  int signum = 0, held;
   int rc = sp__check_main(name);
   if (rc != 0) return rc;
+  held = sp__dthread_hold();
   a = unlink_id(id, &signum);
-  if (a == NULL)
+  if (a == NULL) {
+    sp__dthread_release(held);
     return sp__fail(SIGPORT_EVALUE,
                     "%s: no handler has the id %llu (never added, or "
                     "removed already)",
                     name, (unsigned long long)id);
+  }
   drop(signum, a);
+  sp__dthread_release(held);
   return 0;
 }
 

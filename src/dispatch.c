@@ -166,8 +166,8 @@ static int dispatch_all(void) {
   if (result != 0 ||
       atomic_load_explicit(&sigport__pending_flag, SP_RELAXED) != 0)
     settle_pending();
-  /* Only the main thread dispatches: a plain increment, no locked
-     instruction. */
+  /* One thread dispatches at a time, the main thread or the dispatch
+     thread: a plain increment, no locked instruction. */
   atomic_store_explicit(
       &sp__state.dispatches,
       atomic_load_explicit(&sp__state.dispatches, SP_RELAXED) + 1,
@@ -181,8 +181,17 @@ int(sigport_pending)(void) {
 }
 
 int sigport_dispatch(void) {
-  if (!sp__is_main_thread() || !sp__initialised())
+  if (!sp__is_main_thread() || !sp__initialised()) {
+    /* A handler on the dispatch thread: a nested dispatch, as on the main
+       thread. */
+    if (sp__dthread_is_self())
+      return atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)
+                 ? dispatch_all()
+                 : 0;
     return sp__check_main("sigport_dispatch");
+  }
+  if (SP_UNLIKELY(sp__dthread_on()))
+    return sp__dthread_refuse("sigport_dispatch");
   if (SP_LIKELY(!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED))) {
     /* A loop woken by the child fd before the SIGCHLD came (child.c). */
     if (SP_UNLIKELY(atomic_load_explicit(&sp__state.child_poll, SP_RELAXED)) &&
@@ -195,9 +204,13 @@ int sigport_dispatch(void) {
 
 int sp__dispatch_if_main(void) {
   if (!sp__initialised() || !sp__is_main_thread()) return 0;
+  /* What is pending is the dispatch thread's. */
+  if (sp__dthread_on()) return 0;
   if (!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)) return 0;
   return dispatch_all();
 }
+
+int sp__dispatch_from_thread(void) { return dispatch_all(); }
 
 int sp__dispatch_one(int signum) {
   unsigned long bit = SP_BIT_OF(signum);

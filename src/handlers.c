@@ -209,7 +209,7 @@ void sp__release(int signum) {
 int sigport_signal(int signum, sigport_handler_fn fn, void *arg,
                    sigport_handler_t *previous) {
   sigport_handler_t before;
-  int rc, result;
+  int rc, result, held;
   rc = sp__check_range(signum, "sigport_signal");
   if (rc == 0) rc = sp__backend_check_settable(signum, "sigport_signal");
   if (rc == 0) rc = sp__check_main("sigport_signal");
@@ -218,11 +218,16 @@ int sigport_signal(int signum, sigport_handler_fn fn, void *arg,
   /* Deliveries already recorded belong to the old handler. Inside a
      handler the outer dispatch has taken the pending flag, so a delivery
      it has not reached yet stays its own (and is dropped if this call
-     resets the handler), as in Python. */
-  result = sigport_pending() ? sp__dispatch_one(signum) : 0;
+     resets the handler), as in Python. While the dispatch thread runs,
+     they are its own: it runs each with the handler in place when it
+     takes it, and waits (the dispatch lock) while this call changes it,
+     so that it never sees the new fn with the old arg. */
+  held = sp__dthread_hold();
+  result = sigport_pending() && !held ? sp__dispatch_one(signum) : 0;
 
   current_handler(signum, &before);
   rc = sp__set_handler(signum, fn, arg);
+  sp__dthread_release(held);
   if (rc != 0) return rc;
   if (previous != NULL) *previous = before;
   return result;

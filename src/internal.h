@@ -98,6 +98,29 @@ int sp__dispatch_if_main(void);
 /* Dispatches the pending deliveries of one signal only (main thread). */
 int sp__dispatch_one(int signum);
 
+/* dispatch_all() for the dispatch thread (dispatch.c), under
+   sp__backend_dlock(). */
+int sp__dispatch_from_thread(void);
+
+/* The dispatch thread (dispatch_thread.c).
+   refuse: the SIGPORT_EVALUE of a main-thread dispatch or pause while the
+   thread runs, with a message naming `fn`.
+   is_self: 1 on the dispatch thread.
+   hold and release: around a main-thread change of handlers; hold takes
+   the dispatch lock while the thread runs and returns whether it did.
+   shutdown: the last sigport_shutdown() stops a thread still running,
+   without a last dispatch (shutdown runs no handler), and drops its
+   result.
+   The fork() hooks (POSIX): before, then after_parent or after_child. */
+int sp__dthread_refuse(const char *fn);
+int sp__dthread_is_self(void);
+int sp__dthread_hold(void);
+void sp__dthread_release(int held);
+void sp__dthread_shutdown(void);
+void sp__dthread_before_fork(void);
+void sp__dthread_after_fork_parent(void);
+void sp__dthread_after_fork_child(void);
+
 /* Sets a handler (a function, SIG_DFL, SIG_IGN, or SIG_EXTERNAL to give the
    signal back) without the checks and the dispatch of sigport_signal(). */
 int sp__set_handler(int signum, sigport_handler_fn fn, void *arg);

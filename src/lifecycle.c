@@ -118,6 +118,10 @@ void sigport_shutdown(void) {
   unsigned char handled[SIGPORT_NSIG];
   unsigned long left[SIGPORT_NSIG];
   if (!sp__initialised() || !sp__is_main_thread()) return;
+  /* The last shutdown stops the dispatch thread first, while sigport is
+     still whole for its handlers; its result is dropped. */
+  if (atomic_load_explicit(&sp__state.init_count, SP_RELAXED) == 1)
+    sp__dthread_shutdown();
   if (atomic_fetch_sub_explicit(&sp__state.init_count, 1, SP_ACQ_REL) > 1)
     return;
   atomic_store_explicit(&sp__state.wakeup_fd, (intptr_t)SIGPORT_NO_SOCKET,
@@ -148,6 +152,7 @@ void sigport_shutdown(void) {
 int sigport_pause(void) {
   int rc = sp__check_main("sigport_pause");
   if (rc != 0) return rc;
+  if (sp__dthread_on()) return sp__dthread_refuse("sigport_pause");
   if (!atomic_load_explicit(&sigport__pending_flag, SP_RELAXED)) {
     /* The other side of the trip's Dekker pair: an exchange, as there. */
     (void)atomic_exchange_explicit(&sp__state.sleeping, 1, SP_SEQ_CST);

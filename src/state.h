@@ -178,6 +178,11 @@ struct sp_state {
   sp_atomic_uint dispatches;       /* dispatch calls that took something and
                                       finished; a console thread waits on it */
   sp_atomic_int init_count;        /* sigport_init() calls not yet undone */
+  /* 1 from sigport_dispatch_thread_start() until
+     sigport_dispatch_thread_stop() (dispatch_thread.c): the dispatch
+     thread runs the handlers, and the main thread none. Written by the
+     main thread only. */
+  sp_atomic_int dthread;
   unsigned init_flags;             /* the first sigport_init()'s flags */
   /* The open watches, a struct sp_watch_list (watch.h) that open and
      close copy and swap; NULL when no watch is open, which is all a trip
@@ -199,6 +204,12 @@ struct sp_state {
 };
 
 extern struct sp_state sp__state;
+
+/* The dispatch thread owns dispatch (see sp_state.dthread). Meant for
+   the main thread, the only writer; relaxed. */
+static inline int sp__dthread_on(void) {
+  return atomic_load_explicit(&sp__state.dthread, SP_RELAXED);
+}
 
 /* sigport_init() has been called more often than sigport_shutdown(). */
 static inline int sp__initialised(void) {

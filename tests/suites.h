@@ -18,7 +18,8 @@
   X(names)           \
   X(sigset)          \
   X(win32)           \
-  X(winchild)
+  X(winchild)        \
+  X(dthread)
 #define SP_CHILDREN(C) C(win32) C(winchild)
 #else
 #define SP_SUITES(X) \
@@ -41,7 +42,8 @@
   X(watch)           \
   X(chain)           \
   X(faults)          \
-  X(child)
+  X(child)           \
+  X(dthread)
 #define SP_CHILDREN(C) C(process)
 #endif
 

@@ -30,6 +30,8 @@ static void before_fork(void) {
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &fork_mask);
+  /* The dispatch lock first: the lock order. */
+  sp__dthread_before_fork();
   /* No other thread is half way through a change of the watches or the
      dispositions when the child is made. */
   sp__backend_lock();
@@ -37,6 +39,7 @@ static void before_fork(void) {
 
 static void after_fork_parent(void) {
   sp__backend_unlock();
+  sp__dthread_after_fork_parent();
   pthread_sigmask(SIG_SETMASK, &fork_mask, NULL);
 }
 
@@ -57,6 +60,8 @@ static void after_fork_child(void) {
        sigport_pause() makes it, or reports why it cannot. */
     (void)sp__posix_wake_open("fork");
   }
+  /* The child has no dispatch thread: the forking thread dispatches. */
+  sp__dthread_after_fork_child();
   sp__backend_unlock();
   pthread_sigmask(SIG_SETMASK, &fork_mask, NULL);
 }
