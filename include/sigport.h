@@ -520,8 +520,9 @@ typedef struct sigport_siginfo {
   uint64_t reserved[3]; /* zero; room to grow without breaking the ABI */
 } sigport_siginfo_t;
 
-/* A handler. It runs on the main thread, from dispatch, never in signal
-   context, so it may call anything, any sigport function included. `info`
+/* A handler. It runs on the main thread, from dispatch (on the dispatch
+   thread instead while one runs: sigport_dispatch_thread_start()), never
+   in signal context, so it may call anything, any sigport function included. `info`
    describes the last of the `info->count` deliveries it handles. The count
    is always exact; the siginfo may be an earlier delivery's: a trip that
    finds the siginfo slot in use by another thread's trip records nothing.
