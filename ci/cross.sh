@@ -424,6 +424,12 @@ target_ctest() {
     /^Test Failed\./ { if (!(name in bad)) bad[name] = "" }
     END { for (t in bad) { printf "%s%s%s%s", sep, t, (bad[t] == "" ? "" : ":"), bad[t]; sep = "; " } }' "$last")
   [ -z "$fail_note" ] || echo "cross: $n: failed: $fail_note"
+  # And what the failed tests said, so that a failure in a root that is
+  # gone afterwards can still be read.
+  if [ -n "$fail_note" ]; then
+    grep -E '(^|: )(FAIL|ERROR)[: ]|^Traceback' "$last" | head -n 20 |
+      sed 's/^/    /' || true
+  fi
   # What was left out under qemu, once each.
   grep -h '^SKIPPED under qemu-user' "$last" | sed 's/^SKIPPED under qemu-user ([^)]*): //' |
     sort | uniq -c | sort -rn >"$work/$n-skips" || true
