@@ -79,6 +79,9 @@ typedef unsigned long sigport_thread_t;  /* DWORD thread id */
 #define SIGPORT_SIGILL 4
 #define SIGPORT_SIGFPE 8
 #define SIGPORT_SIGSEGV 11
+/* Not a C runtime signal: sigport delivers it itself, from the timer of
+   sigport_alarm() and sigport_setitimer(SIGPORT_ITIMER_REAL). */
+#define SIGPORT_SIGALRM 14
 #define SIGPORT_SIGTERM 15
 #define SIGPORT_SIGBREAK 21
 #define SIGPORT_SIGABRT 22
@@ -91,10 +94,14 @@ typedef unsigned long sigport_thread_t;  /* DWORD thread id */
 
 #define SIGPORT_HAVE_SIGACTION 0
 #define SIGPORT_HAVE_SIGINFO 0
+/* ITIMER_REAL works (a timer-queue timer); VIRTUAL and PROF do not. */
 #define SIGPORT_HAVE_ITIMER 0
-#define SIGPORT_HAVE_SIGMASK 0
-#define SIGPORT_HAVE_SIGWAIT 0
-#define SIGPORT_HAVE_SIGWAITINFO 0
+#define SIGPORT_HAVE_ITIMER_REAL 1
+/* Emulated by sigport for the signals it delivers: the console events,
+   the C runtime signals raised in this process, and SIGALRM. */
+#define SIGPORT_HAVE_SIGMASK 1
+#define SIGPORT_HAVE_SIGWAIT 1
+#define SIGPORT_HAVE_SIGWAITINFO 1
 #define SIGPORT_HAVE_PTHREAD_KILL 0
 #define SIGPORT_HAVE_PIDFD 0
 #define SIGPORT_HAVE_SIGINTERRUPT 0
@@ -352,6 +359,7 @@ typedef pthread_t sigport_thread_t; /* opaque: compare with sigport_thread_equal
 #define SIGPORT_HAVE_SIGACTION 1
 #define SIGPORT_HAVE_SIGINFO 1
 #define SIGPORT_HAVE_ITIMER 1
+#define SIGPORT_HAVE_ITIMER_REAL 1
 #define SIGPORT_HAVE_SIGMASK 1
 #define SIGPORT_HAVE_SIGWAIT 1
 #define SIGPORT_HAVE_PTHREAD_KILL 1

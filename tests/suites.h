@@ -19,6 +19,7 @@
   X(sigset)          \
   X(win32)           \
   X(winchild)        \
+  X(winemul)         \
   X(dthread)
 #define SP_CHILDREN(C) C(win32) C(winchild)
 #else

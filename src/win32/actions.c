@@ -190,6 +190,14 @@ static void __cdecl crt_trip(int signum) {
      be. */
   rearm(signum);
   rec.code = SP_WIN32_CODE_CRT;
+  /* A raise() made straight to the C runtime meets the raising thread's
+     mask here (masks.c); sigport_raise() met it before its raise(). */
+  if (SP_UNLIKELY(sp__win32_masks_on()) && !raising_here() &&
+      sp__win32_route(signum, 1, &rec) != SP_ROUTE_DELIVER) {
+    SetLastError(saved_error);
+    errno = saved_errno;
+    return;
+  }
   /* Not recorded: sigport_shutdown() gave the signal back after the C
      runtime chose this handler. Raised again, it meets the restored one. */
   if (sp__trip(signum, &rec) > 0) (void)raise(signum);
@@ -238,12 +246,12 @@ static crt_handler crt_set(int signum, int disp, crt_handler h) {
 
 int sp__backend_set_disposition(int signum, int disp) {
   crt_handler prev;
-  if (sp__win32_is_console_signal(signum)) {
+  if (sp__win32_is_own_signal(signum)) {
     if (!has_saved[signum]) {
-      saved_console[signum] = sp__win32_console_get(signum);
+      saved_console[signum] = sp__win32_own_get(signum);
       has_saved[signum] = 1;
     }
-    sp__win32_console_set(signum, disp);
+    sp__win32_own_set(signum, disp);
     return 0;
   }
   prev = crt_set(signum, disp, crt_value(disp));
@@ -279,8 +287,8 @@ static crt_handler crt_read(int signum) {
 int sp__backend_get_disposition(int signum) {
   crt_handler cur = SIG_ERR;
   int disp;
-  if (sp__win32_is_console_signal(signum))
-    return sp__win32_console_get(signum);
+  if (sp__win32_is_own_signal(signum))
+    return sp__win32_own_get(signum);
   disp = held_disp(signum);
   if (elsewhere_per_thread(signum))
     return disp == SP_DISP_NONE ? SP_DISP_DFL : disp;
@@ -305,8 +313,8 @@ int sp__backend_get_disposition(int signum) {
 
 int sp__backend_restore_original(int signum) {
   if (!has_saved[signum]) return 0;
-  if (sp__win32_is_console_signal(signum)) {
-    sp__win32_console_set(signum, saved_console[signum]);
+  if (sp__win32_is_own_signal(signum)) {
+    sp__win32_own_set(signum, saved_console[signum]);
   } else if (crt_set(signum, SP_DISP_NONE, saved_crt[signum]) == SIG_ERR) {
     return SIGPORT_EOS;
   }
@@ -316,7 +324,7 @@ int sp__backend_restore_original(int signum) {
 
 void sp__backend_forget_original(int signum) {
   has_saved[signum] = 0;
-  if (sp__win32_is_console_signal(signum)) return;
+  if (sp__win32_is_own_signal(signum)) return;
   /* The action stays as it is, and is the program's from now on; after a
      fault it is the runtime's SIG_DFL. */
   AcquireSRWLockExclusive(&crt_lock);
@@ -334,26 +342,33 @@ static void crt_raise(int signum) {
   sp__win32_raise_end(slot);
 }
 
-void sp__backend_raise_raw(int signum) {
-  if (sp__win32_is_console_signal(signum)) {
+void sp__win32_deliver(int signum, const struct sp_record *rec) {
+  if (sp__win32_is_own_signal(signum)) {
     /* Under the disposition that is there now, as a console event would
        meet it. */
-    int disp = sp__win32_console_get(signum);
-    struct sp_record rec = {0};
+    int disp = sp__win32_own_get(signum);
     if (disp == SP_DISP_DFL) sigport_exit_by_signal(signum);
-    if (disp == SP_DISP_TRIP) {
-      rec.code = SP_WIN32_CODE_CRT;
-      sp__trip(signum, &rec);
-    }
+    if (disp == SP_DISP_TRIP) (void)sp__trip(signum, rec);
+    return;
+  }
+  /* A C runtime signal's record is always the same, the CRT code. */
+  sp__backend_raise_raw(signum);
+}
+
+void sp__backend_raise_raw(int signum) {
+  struct sp_record crt = {0};
+  crt.code = SP_WIN32_CODE_CRT;
+  /* A raise is for the raising thread, and its mask may hold it. */
+  if (sp__win32_route(signum, 1, &crt) != SP_ROUTE_DELIVER) return;
+  if (sp__win32_is_own_signal(signum)) {
+    sp__win32_deliver(signum, &crt);
     return;
   }
   if (elsewhere_per_thread(signum)) {
     int disp = held_disp(signum);
-    struct sp_record rec = {0};
     if (disp == SP_DISP_IGN) return;
     if (disp == SP_DISP_TRIP) {
-      rec.code = SP_WIN32_CODE_CRT;
-      sp__trip(signum, &rec);
+      sp__trip(signum, &crt);
       return;
     }
   }
@@ -363,7 +378,7 @@ void sp__backend_raise_raw(int signum) {
 int sp__backend_saved_disposition(int signum) {
   crt_handler h;
   if (!has_saved[signum]) return SP_DISP_NONE;
-  if (sp__win32_is_console_signal(signum)) return saved_console[signum];
+  if (sp__win32_is_own_signal(signum)) return saved_console[signum];
   h = saved_crt[signum];
   if (h == SIG_DFL) return SP_DISP_DFL;
   if (h == SIG_IGN) return SP_DISP_IGN;

@@ -1,8 +1,7 @@
 /*
  * codes.c (Windows): the names of siginfo codes (sigport_codename()). A
- * delivery's code is the console event that made it, or 0 for a raised
- * signal, for which the name is CTRL_C_EVENT only where the signal came
- * from the console; the table names the events.
+ * delivery's code is the console event that made it, -1 for a raised
+ * signal (no name), or -2 for a SIGALRM from the timer (SI_TIMER).
  */
 #include <stddef.h>
 
@@ -13,7 +12,8 @@ const char *sp__backend_codename(int signo, int code) {
                                        "CTRL_CLOSE_EVENT", NULL, NULL,
                                        "CTRL_LOGOFF_EVENT",
                                        "CTRL_SHUTDOWN_EVENT"};
-  (void)signo;
+  if (code == SP_WIN32_CODE_TIMER)
+    return signo == 0 || signo == SIGPORT_SIGALRM ? "SI_TIMER" : NULL;
   if (code >= 0 && code <= 6) return events[code];
   return NULL;
 }

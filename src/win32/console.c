@@ -30,23 +30,26 @@
 /* How often it looks at the dispatch counter meanwhile. */
 #define SP_CONSOLE_POLL_MS 5
 
-/* The dispositions of SIGINT and SIGBREAK (enum sp_disp). sigport keeps
-   them itself: zero-initialised, that is SP_DISP_DFL. */
-static sp_atomic_int console_disp[SIGPORT_NSIG];
+/* The dispositions of the signals that sigport delivers itself, SIGINT
+   and SIGBREAK from the console and SIGALRM from the timer (timers.c),
+   as enum sp_disp. sigport keeps them: zero-initialised, that is
+   SP_DISP_DFL. */
+static sp_atomic_int own_disp[SIGPORT_NSIG];
 /* Console handler calls running now, so that shutdown can wait for them. */
 static sp_atomic_int console_active;
 static int registered;
 
-int sp__win32_is_console_signal(int signum) {
-  return signum == SIGPORT_SIGINT || signum == SIGPORT_SIGBREAK;
+int sp__win32_is_own_signal(int signum) {
+  return signum == SIGPORT_SIGINT || signum == SIGPORT_SIGBREAK ||
+         signum == SIGPORT_SIGALRM;
 }
 
-int sp__win32_console_get(int signum) {
-  return atomic_load_explicit(&console_disp[signum], SP_ACQUIRE);
+int sp__win32_own_get(int signum) {
+  return atomic_load_explicit(&own_disp[signum], SP_ACQUIRE);
 }
 
-void sp__win32_console_set(int signum, int disp) {
-  atomic_store_explicit(&console_disp[signum], disp, SP_RELEASE);
+void sp__win32_own_set(int signum, int disp) {
+  atomic_store_explicit(&own_disp[signum], disp, SP_RELEASE);
 }
 
 /* Waits until a dispatch has finished since `before` was read (just before
@@ -90,14 +93,20 @@ BOOL WINAPI sp__win32_console_handler(DWORD event) {
       return FALSE;
   }
   atomic_fetch_add_explicit(&console_active, 1, SP_SEQ_CST);
-  disp = sp__win32_console_get(signum);
+  rec.code = (int)event;
+  /* Taken by a thread that waits for it, or held by the masks (masks.c):
+     handled, whatever the disposition. */
+  if (sp__win32_route(signum, 0, &rec) != SP_ROUTE_DELIVER) {
+    atomic_fetch_sub_explicit(&console_active, 1, SP_SEQ_CST);
+    return TRUE;
+  }
+  disp = sp__win32_own_get(signum);
   if (disp == SP_DISP_IGN) {
     handled = TRUE;
   } else if (disp == SP_DISP_TRIP) {
     /* Read before the trip: any dispatch that finishes after it has taken
        this delivery or started after it. */
     before = atomic_load_explicit(&sp__state.dispatches, SP_ACQUIRE);
-    rec.code = (int)event;
     /* Not recorded when sigport_shutdown() has given the event back: the
        next handler in the chain takes it. */
     if (sp__trip(signum, &rec) == 0) {

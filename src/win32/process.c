@@ -25,10 +25,12 @@ int sp__backend_init(unsigned flags) {
     sp__win32_winsock_close();
     return rc;
   }
+  sp__win32_masks_main(1);
   return 0;
 }
 
 void sp__backend_shutdown(void) {
+  sp__win32_masks_main(0);
   sp__win32_console_close();
   sp__win32_winsock_close();
 }

@@ -2,7 +2,8 @@
  * signals.c: the Windows signal table (names, descriptions, default
  * actions) and the restricted set of signals sigport accepts there.
  *
- * The C runtime knows seven signals. sigport decides by itself which
+ * The C runtime knows seven signals; sigport adds SIGALRM, which it
+ * delivers itself from its timer (timers.c). sigport decides by itself which
  * numbers are valid, before any C runtime call, so that the runtime's
  * process-wide invalid-parameter handler is never involved.
  */
@@ -24,13 +25,15 @@ _Static_assert(SIGPORT_CTRL_C_EVENT != 0 && SIGPORT_CTRL_C_EVENT != 1,
 #define T SIGPORT_ACTION_TERMINATE
 #define C SIGPORT_ACTION_CORE
 
-/* The seven signals first, then the console events, which are sent with
+/* The signals first (the C runtime's seven, and SIGALRM, which sigport
+   delivers itself), then the console events, which are sent with
    sigport_kill() and never caught. */
 static const struct sp_signal_desc table[] = {
     {SIGPORT_SIGINT, "SIGINT", "Interrupt", T, 1},
     {SIGPORT_SIGILL, "SIGILL", "Illegal instruction", C, 1},
     {SIGPORT_SIGFPE, "SIGFPE", "Floating point exception", C, 1},
     {SIGPORT_SIGSEGV, "SIGSEGV", "Segmentation fault", C, 1},
+    {SIGPORT_SIGALRM, "SIGALRM", "Alarm clock", T, 1},
     {SIGPORT_SIGTERM, "SIGTERM", "Terminated", T, 1},
     {SIGPORT_SIGBREAK, "SIGBREAK", "Break", T, 1},
     {SIGPORT_SIGABRT, "SIGABRT", "Aborted", C, 1},
@@ -62,6 +65,7 @@ int sp__backend_is_valid(int signum) {
     case SIGPORT_SIGILL:
     case SIGPORT_SIGFPE:
     case SIGPORT_SIGSEGV:
+    case SIGPORT_SIGALRM:
     case SIGPORT_SIGTERM:
     case SIGPORT_SIGBREAK:
     case SIGPORT_SIGABRT:
@@ -74,8 +78,8 @@ int sp__backend_is_valid(int signum) {
 int sp__win32_fail_not_signal(int signum, const char *fn) {
   return sp__fail(SIGPORT_EVALUE,
                   "%s: signal number %d is not a signal on Windows (valid: "
-                  "SIGINT 2, SIGILL 4, SIGFPE 8, SIGSEGV 11, SIGTERM 15, "
-                  "SIGBREAK 21, SIGABRT 22)",
+                  "SIGINT 2, SIGILL 4, SIGFPE 8, SIGSEGV 11, SIGALRM 14, "
+                  "SIGTERM 15, SIGBREAK 21, SIGABRT 22)",
                   fn, signum);
 }
 

@@ -30,6 +30,10 @@ int sp__win32_wake_open(void) {
   return 0;
 }
 
+HANDLE sp__win32_pause_event(void) {
+  return atomic_load_explicit(&pause_event, SP_ACQUIRE);
+}
+
 void sp__backend_pause_wake(void) {
   HANDLE ev = atomic_load_explicit(&pause_event, SP_ACQUIRE);
   if (ev != NULL) (void)SetEvent(ev);
