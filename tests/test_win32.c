@@ -67,6 +67,42 @@ static unsigned __stdcall watchdog(void *arg) {
   _exit(97);
 }
 
+/* SIGALRM from the timer under SIG_DFL ends the process with 3, as the
+   other signals' default does: at once (dfl), or when a mask that held
+   it lets it through (held). Under SIG_IGN nothing happens (ign: exits
+   0 once the timer has fired, which getitimer shows). */
+static int child_alarm(const char *mode) {
+  sigport_sigset_t alrm;
+  sigport_itimerval_t it;
+  int i;
+  sigport_sigemptyset(&alrm);
+  sigport_sigaddset(&alrm, SIGPORT_SIGALRM);
+  if (sigport_init(0) != 0) return 21;
+  if (strcmp(mode, "ign") == 0 &&
+      sigport_signal(SIGPORT_SIGALRM, SIGPORT_SIG_IGN, NULL, NULL) != 0)
+    return 22;
+  if (strcmp(mode, "held") == 0 &&
+      sigport_pthread_sigmask(SIGPORT_SIG_BLOCK, &alrm, NULL) != 0)
+    return 23;
+  if (sigport_setitimer(SIGPORT_ITIMER_REAL, 0.02, 0.0, NULL) != 0) return 24;
+  for (i = 0; i < 5000; i++) {
+    sigport_sigset_t p;
+    if (strcmp(mode, "held") == 0) {
+      if (sigport_sigpending(&p) != 0) return 25;
+      /* Held, not the end: unblocking lets the default act. */
+      if (sigport_sigismember(&p, SIGPORT_SIGALRM) == 1) {
+        (void)sigport_pthread_sigmask(SIGPORT_SIG_UNBLOCK, &alrm, NULL);
+        return 26;
+      }
+    } else if (strcmp(mode, "ign") == 0) {
+      if (sigport_getitimer(SIGPORT_ITIMER_REAL, &it) != 0) return 27;
+      if (it.value == 0.0) return 0;
+    }
+    Sleep(1);
+  }
+  return 28;
+}
+
 /* The console thread that called first_ctrl_handler(), and an event set
    once it has. */
 static HANDLE ctrl_thread;
@@ -374,6 +410,7 @@ static int child_signal_race(void) {
    kill-self N                 sigport_kill(own pid, N)
    exit-by-signal N [handled]  sigport_exit_by_signal(N)
    exit-with-status N          sigport_exit_with_status(N)
+   alarm dfl|held|ign          see child_alarm
    close-shutdown              see child_close_shutdown
    getsignal-race              see child_getsignal_race
    signal-race                 see child_signal_race
@@ -410,6 +447,7 @@ int sp_child_win32(int argc, char **argv) {
   }
   if (strcmp(cmd, "exit-with-status") == 0 && argc >= 3)
     sigport_exit_with_status(atoi(argv[2]));
+  if (strcmp(cmd, "alarm") == 0 && argc >= 3) return child_alarm(argv[2]);
   if (strcmp(cmd, "close-shutdown") == 0) return child_close_shutdown();
   if (strcmp(cmd, "getsignal-race") == 0) return child_getsignal_race();
   if (strcmp(cmd, "signal-race") == 0) return child_signal_race();
@@ -762,6 +800,14 @@ START_TEST(test_raise_ignored) {
     SP_ASSERT_OK(sigport_raise(eight[i]));
     ck_assert_int_eq(sigport_pending(), 0);
   }
+}
+END_TEST
+
+/* The timer's SIGALRM meets its disposition as a raise does. */
+START_TEST(test_alarm_dispositions) {
+  assert_child_exit("alarm dfl", 0, 3);
+  assert_child_exit("alarm held", 0, 3);
+  assert_child_exit("alarm ign", 0, 0);
 }
 END_TEST
 
@@ -1719,6 +1765,7 @@ Suite *sp_suite_win32(void) {
   tcase_add_test(tc, test_raise_from_thread);
   tcase_add_test(tc, test_raise_ignored);
   tcase_add_test(tc, test_raise_default_ends_process);
+  tcase_add_test(tc, test_alarm_dispositions);
   tcase_add_test(tc, test_handler_results);
   tcase_add_test(tc, test_fault_ends_process);
   tcase_add_test(tc, test_real_ctrl_c);

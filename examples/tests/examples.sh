@@ -38,6 +38,24 @@ example_alarm_open() {
   note "a writer came: opened"
 }
 
+# The alarm ends a wait in select() for a socket nobody writes to; with
+# data there the read succeeds and the alarm is cancelled.
+example_alarm_read() {
+  local t0 ms
+  t0=$(now_ms)
+  expect_status 1 "$exe" 1
+  ms=$(($(now_ms) - t0))
+  [ "$(cat "$work/out")" = "Signal handler called with signal SIGALRM (14)" ] ||
+    fail "stdout: $(cat "$work/out")"
+  expect_err_is "alarm_read: Couldn't read!"
+  [ "$ms" -ge 900 ] && [ "$ms" -lt 10000 ] || fail "the alarm took ${ms}ms"
+  note "nothing written: the alarm ended the read after ${ms}ms"
+
+  expect_status 0 "$exe" --data 5
+  [ "$(cat "$work/out")" = "read: hello" ] || fail "stdout: $(cat "$work/out")"
+  note "data there: read at once"
+}
+
 # Piped into head: the write fails with EPIPE instead of killing the
 # process, and the exit status is 1, as in Python.
 example_sigpipe_head() {
