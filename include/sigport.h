@@ -499,7 +499,8 @@ SIGPORT_EXTERN const char *sigport_backend_name(void);
 typedef struct sigport_siginfo {
   int signo;      /* the signal number */
   int code;       /* si_code (SI_USER, SI_QUEUE, ...); Windows: the console
-                     event (CTRL_C_EVENT ...) or -1 for a C runtime signal */
+                     event (CTRL_C_EVENT ...), -1 for a C runtime signal,
+                     -2 ("SI_TIMER") for SIGALRM from the timer */
   int errnum;     /* si_errno */
   int status;     /* si_status (SIGCHLD) */
   int64_t pid;    /* si_pid: the sender; 0 where unknown */
@@ -578,7 +579,7 @@ typedef struct sigport_handler {
    Errors:
    - SIGPORT_EVALUE: signum out of range ("signal number 99 out of range
      [1; 64]"); on Windows a signal outside SIGABRT, SIGFPE, SIGILL, SIGINT,
-     SIGSEGV, SIGTERM and SIGBREAK; a call off the main thread; sigport
+     SIGSEGV, SIGTERM, SIGBREAK and SIGALRM; a call off the main thread; sigport
      not initialised.
    - SIGPORT_EOS (errno EINVAL): SIGKILL, SIGSTOP and the C library's
      reserved real-time signals (32 and 33 with glibc), as the system says;
@@ -601,7 +602,7 @@ SIGPORT_EXTERN int sigport_signal(int signum, sigport_handler_fn fn, void *arg,
    Works from any thread, initialised or not (then no sigport function is
    ever reported).
    Errors: SIGPORT_EVALUE for signum out of range or current NULL. All
-   platforms (on Windows, for the seven signals sigport_signal() accepts;
+   platforms (on Windows, for the eight signals sigport_signal() accepts;
    others are SIGPORT_EVALUE). */
 SIGPORT_EXTERN int sigport_getsignal(int signum, sigport_handler_t *current);
 
@@ -725,7 +726,7 @@ SIGPORT_EXTERN int sigport_default_action(int signum);
 /* 1 when signum can be caught, blocked or ignored, 0 when it cannot
    (SIGKILL, SIGSTOP). Errors: SIGPORT_EVALUE for a number that is not a
    signal here, such as the C library's reserved real-time signals. All platforms (on Windows, 1 for
-   the seven signals sigport_signal() accepts, 0 for the CTRL events, which
+   the eight signals sigport_signal() accepts, 0 for the CTRL events, which
    are sent, not caught). */
 SIGPORT_EXTERN int sigport_catchable(int signum);
 
@@ -753,7 +754,7 @@ SIGPORT_EXTERN int sigport_sigismember(const sigport_sigset_t *set, int signum);
 SIGPORT_EXTERN int sigport_sigset_next(const sigport_sigset_t *set, int after);
 /* Every signal number valid on this platform: on Linux 1 to 64 (1 to 127
    on MIPS) except the C library's reserved real-time signals (32 and 33
-   with glibc); SIGKILL and SIGSTOP included. Windows: the seven signals sigport_signal() accepts.
+   with glibc); SIGKILL and SIGSTOP included. Windows: the eight signals sigport_signal() accepts.
    Errors: SIGPORT_EVALUE if out is NULL. */
 SIGPORT_EXTERN int sigport_valid_signals(sigport_sigset_t *out);
 
@@ -1147,7 +1148,8 @@ typedef struct sigport_itimerval {
    that were left on the previous alarm (0 if none), rounded as the system
    rounds them. alarm and SIGPORT_ITIMER_REAL are the same timer.
    Errors: SIGPORT_EVALUE if seconds > INT_MAX (the message names it).
-   Windows: SIGPORT_ENOTAVAIL. */
+   Windows: emulated, as SIGPORT_ITIMER_REAL is (see sigport_setitimer());
+   SIGPORT_EVALUE above 4294967 seconds. */
 SIGPORT_EXTERN int sigport_alarm(unsigned seconds);
 
 /* Arms timer `which` to fire after `seconds` and then every `interval`
@@ -1169,7 +1171,19 @@ SIGPORT_EXTERN int sigport_alarm(unsigned seconds);
    the clock's reading (the monotonic clock for ITIMER_REAL, the process's
    CPU time for the others) and one second (Python's OverflowError). `which` is checked first, then `seconds`, then
    `interval`; the message names the value ("sigport_setitimer: negative
-   time -1"). Windows: SIGPORT_ENOTAVAIL. */
+   time -1").
+   Windows: SIGPORT_ITIMER_REAL is emulated with a timer-queue timer of
+   the thread pool, whose callback delivers SIGPORT_SIGALRM to the process
+   (code -2, "SI_TIMER"), through the masks below, like a console event:
+   the handler runs at the next dispatch, or the process ends with exit
+   code 3 under SIG_DFL, as the C runtime's default for a signal it does
+   not know. The system fires in whole milliseconds: a time or interval
+   is rounded up to the millisecond there (getitimer() still reads the
+   microseconds set), and a firing may come up to one system tick (about
+   15.6 ms) late. A time or interval above 4294967.294 s gives
+   SIGPORT_EVALUE ("too large for the system"). SIGPORT_ITIMER_VIRTUAL and
+   SIGPORT_ITIMER_PROF: SIGPORT_ENOTAVAIL (Windows has no CPU-time
+   timer that signals), checked before the times. */
 SIGPORT_EXTERN int sigport_setitimer(int which, double seconds,
                                      double interval,
                                      sigport_itimerval_t *old);
@@ -1180,7 +1194,9 @@ SIGPORT_EXTERN int sigport_setitimer(int which, double seconds,
    3e-6. A CPU-time timer can read up to one system tick more than it was
    set to, since the system samples CPU time at its ticks. Errors:
    SIGPORT_EITIMER for a bad `which`; SIGPORT_EVALUE if current is NULL.
-   Windows: SIGPORT_ENOTAVAIL. */
+   Windows: SIGPORT_ITIMER_REAL, read from the performance counter (an
+   armed timer reads at least 1 us); the CPU-time timers give
+   SIGPORT_ENOTAVAIL. */
 SIGPORT_EXTERN int sigport_getitimer(int which, sigport_itimerval_t *current);
 
 /* --------------------------------------------------------------------- */
@@ -1199,12 +1215,14 @@ enum { SIGPORT_SIG_BLOCK, SIGPORT_SIG_UNBLOCK, SIGPORT_SIG_SETMASK };
    filled. BLOCK does not dispatch.
    Errors: SIGPORT_EVALUE for a bad `how`, mask NULL, or a member of mask
    outside [1; SIGPORT_NSIG - 1]; SIGPORT_EOS if the system refused.
-   Windows: SIGPORT_ENOTAVAIL. */
+   Windows: emulated (see "Masks on Windows" below); a member that is not
+   one of the eight signals is accepted and left out. */
 SIGPORT_EXTERN int sigport_pthread_sigmask(int how, const sigport_sigset_t *mask,
                                            sigport_sigset_t *old);
 
 /* The signals pending for the calling thread or the process while blocked.
-   Errors: SIGPORT_EVALUE if out is NULL. Windows: SIGPORT_ENOTAVAIL. */
+   Errors: SIGPORT_EVALUE if out is NULL. Windows: the deliveries held for
+   the calling thread and for the process (see "Masks on Windows"). */
 SIGPORT_EXTERN int sigport_sigpending(sigport_sigset_t *out);
 
 /* The sigwait family. The signals of `set` must be blocked in every thread
@@ -1231,7 +1249,29 @@ SIGPORT_EXTERN int sigport_sigpending(sigport_sigset_t *out);
    with the old one.
    Errors of all three: SIGPORT_EVALUE for set NULL, a member outside [1;
    SIGPORT_NSIG - 1], or a set with no signal that can be waited for
-   ("empty signal set"; SIGKILL and SIGSTOP cannot be). */
+   ("empty signal set"; SIGKILL and SIGSTOP cannot be).
+
+   Masks on Windows. Windows has no signal masks; sigport keeps one for
+   each thread that has called sigport_pthread_sigmask(),
+   sigport_thread_block() or a wait, and routes its own deliveries (the
+   console events, SIGALRM, and what sigport_raise() or raise() sends to
+   a signal sigport handles) through them. A thread starts with an empty
+   mask: a Windows thread inherits nothing from its creator.
+   - A delivery for the process (a console event, SIGALRM) goes first to
+     a thread waiting for it in this family, which takes it and runs no
+     handler. Otherwise it is held, pending for the process, while every
+     thread that has a mask blocks it and the main thread (that of
+     sigport_init()) is among them; it is delivered when a change of mask
+     unblocks it. With no mask anywhere nothing is held.
+   - A raise is for the raising thread, as raise() is on POSIX: it is held
+     for that thread while the thread blocks it.
+   - A held signal is one pending signal: a second delivery merges with
+     it and the first one's info is kept. What is held for a thread that
+     exits is dropped.
+   A raise() of a signal under SIG_DFL or SIG_IGN that sigport never took
+   goes straight to the C runtime and is not masked. The faults
+   (SIGSEGV, SIGFPE, SIGILL) are never masked. The waits take what is
+   held first; on the main thread they also dispatch, as on POSIX. */
 
 /* Waits for a signal of `set`, stores its number in *signum, returns 0.
    Errors: SIGPORT_EVALUE for NULL or an empty set; SIGPORT_EOS.
@@ -1240,7 +1280,9 @@ SIGPORT_EXTERN int sigport_sigwait(const sigport_sigset_t *set, int *signum);
 
 /* As sigport_sigwait(), and fills *info (if not NULL; zeroed when a
    handler's result ends the wait). Returns the signal number.
-   Windows, macOS, OpenBSD: SIGPORT_ENOTAVAIL. */
+   macOS, OpenBSD: SIGPORT_ENOTAVAIL. Windows: emulated, with the info of
+   the delivery (code -2 for SIGALRM, the console event's for the CTRL
+   events, -1 for a raise). */
 SIGPORT_EXTERN int sigport_sigwaitinfo(const sigport_sigset_t *set,
                                        sigport_siginfo_t *info);
 
@@ -1252,7 +1294,8 @@ SIGPORT_EXTERN int sigport_sigwaitinfo(const sigport_sigset_t *set,
    returns 0 earlier than asked.
    Errors: SIGPORT_EVALUE for a negative, NaN, infinite or too large
    timeout (2^63 ns, about 292 years, or more); *info is not touched.
-   Windows, macOS, OpenBSD: SIGPORT_ENOTAVAIL. */
+   macOS, OpenBSD: SIGPORT_ENOTAVAIL. Windows: emulated, timed on the
+   performance counter. */
 SIGPORT_EXTERN int sigport_sigtimedwait(const sigport_sigset_t *set,
                                         double timeout, sigport_siginfo_t *info);
 
@@ -1262,7 +1305,8 @@ SIGPORT_EXTERN int sigport_sigtimedwait(const sigport_sigset_t *set,
    installed later. The mask becomes exactly that: the fault signals are
    unblocked if they were blocked. It does not dispatch. `old`, if not
    NULL, receives the previous mask. Errors: SIGPORT_EOS if the system
-   refused. Windows: SIGPORT_ENOTAVAIL. */
+   refused. Windows: emulated (see "Masks on Windows"); SIGSEGV, SIGFPE and
+   SIGILL stay unblocked. */
 SIGPORT_EXTERN int sigport_thread_block(sigport_sigset_t *old);
 
 /* --------------------------------------------------------------------- */
@@ -1272,7 +1316,7 @@ SIGPORT_EXTERN int sigport_thread_block(sigport_sigset_t *old);
 /* Raises signum in the calling thread (raise_signal), then dispatches on the
    main thread and returns a handler's non-zero result.
    Errors: SIGPORT_EVALUE for signum out of [1; SIGPORT_NSIG - 1] (and on
-   Windows outside the seven signals); SIGPORT_EOS if the system refused.
+   Windows outside the eight signals); SIGPORT_EOS if the system refused.
    All platforms. */
 SIGPORT_EXTERN int sigport_raise(int signum);
 

@@ -555,6 +555,36 @@ START_TEST(test_added_and_child_on_thread) {
 }
 END_TEST
 
+/* Waits until the dispatch thread has started and sleeps: it ran a
+   SIGUSR1 handler, and on Linux it is asleep in the kernel. A fork() made
+   while a thread is still starting may copy a lock that the thread holds
+   for good: the sanitizers' allocators take locks of their own as a thread
+   starts, which their fork() does not take, and the child's first thread
+   then waits for it forever. */
+static atomic_long settled_tid;
+static struct ack *settled_ack;
+static int settled_handler(int signum, const sigport_siginfo_t *info,
+                           void *arg) {
+  (void)signum;
+  (void)info;
+  (void)arg;
+  atomic_store(&settled_tid, sp_thread_id());
+  ack_post(settled_ack);
+  return 0;
+}
+static void wait_thread_settled(struct ack *ack) {
+  atomic_store(&settled_tid, 0);
+  settled_ack = ack;
+  SP_ASSERT_OK(sigport_signal(SIGUSR1, settled_handler, NULL, NULL));
+  SP_ASSERT_OK(sigport_raise(SIGUSR1));
+  ack_wait(ack);
+  ck_assert_msg(atomic_load(&settled_tid) != 0, "the handler saw no thread id");
+#if defined(__linux__)
+  sp_wait_until_asleep(atomic_load(&settled_tid));
+#endif
+  SP_ASSERT_OK(sigport_signal(SIGUSR1, SIGPORT_SIG_DFL, NULL, NULL));
+}
+
 /* fork() while the thread runs, with a SIGTERM pending (blocked) in the
    parent: the child has no dispatch thread, and dispatch on its main
    thread runs the handler there. The parent's thread runs the parent's
@@ -570,6 +600,7 @@ START_TEST(test_fork_while_running) {
   s.ack = &ack;
   SP_ASSERT_OK(sigport_signal(SIGTERM, seen_handler, &s, NULL));
   SP_ASSERT_OK(sigport_dispatch_thread_start(0));
+  wait_thread_settled(&ack);
   block_in_this_thread(SIGTERM, &old);
   ck_assert_int_eq(pthread_kill(pthread_self(), SIGTERM), 0);
   pid = fork();

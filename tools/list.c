@@ -35,7 +35,7 @@ const char help_list[] =
     "\n"
     "Lists every signal of this platform, one a line: number, name, default\n"
     "action (terminate, core, ignore, stop, continue), whether it can be\n"
-    "caught, and description. On Windows: the seven signals sigport can\n"
+    "caught, and description. On Windows: the eight signals sigport can\n"
     "handle, then the console events CTRL_C_EVENT and CTRL_BREAK_EVENT.\n"
     "\n"
     "  --json   one JSON array, one object a line:\n"

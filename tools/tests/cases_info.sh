@@ -230,7 +230,7 @@ case_send_group() {
 # and a process group of root's, to someone else (signal 0 for the group,
 # which would reach the tool itself if it were in it).
 case_send_refused() {
-  local as=() pid pgid
+  local as=() pid pgid members p
   need_linux "setpriv and /proc/1 are Linux's"
   if [ "$(id -u)" != 0 ]; then
     [ "$(stat -c %u /proc/1)" != "$(id -u)" ] ||
@@ -256,6 +256,12 @@ case_send_refused() {
   expect_err_is \
     "sigport: cannot send signal 0 to process group $pgid: Operation not permitted"
   kill -0 "$pid" || fail "the refused TERM ended $pid"
+  # The group's two children are no jobs of this shell, which the cleanup
+  # would end: the whole group goes here.
+  members=$(sed -n 's/^ready //p' "$work/group.out")
+  kill -KILL -- "-$pgid"
+  reap "$pgid"
+  for p in $members; do wait_gone "$p"; done
   note "send as user 65534: EPERM for a process and a group of root's"
 }
 

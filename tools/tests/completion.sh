@@ -32,7 +32,10 @@ cd "$work/cwd"
 
 if [ "$mode" = zsh ]; then
   command -v zsh >/dev/null || skip "zsh is not installed"
-  exec zsh -f "$here/completion.zsh" "$work/bin" "$compdir"
+  # Not exec'd: the scratch directory is removed when this shell exits.
+  rc=0
+  zsh -f "$here/completion.zsh" "$work/bin" "$compdir" || rc=$?
+  exit "$rc"
 fi
 
 # compopt works only while bash itself runs a completion; here it records
