@@ -17,7 +17,7 @@ CFLAGS = -std=c11 -O2 -Wall -Wextra
 # two_loops runs its loops on threads of its own.
 THREADS = -pthread
 
-EXAMPLES = alarm_open sigpipe_head interrupt_loop event_loop two_loops reaper
+EXAMPLES = alarm_open alarm_read sigpipe_head interrupt_loop event_loop two_loops reaper
 
 all: $(EXAMPLES)
 
