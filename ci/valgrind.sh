@@ -24,6 +24,12 @@
 # forked Check test, tests/sanitizer-proof/proof.c) must fail under the
 # same options, and the same program without the bug must pass.
 #
+# Valgrind runs one thread at a time. --fair-sched=yes hands its lock
+# over in turn: with the default lock, a thread that loops on system
+# calls (a test that swaps handlers while another thread sends a storm)
+# takes the lock back each time it leaves a call, and the other threads
+# wait for minutes.
+#
 # The tests run with SIGPORT_TEST_RELAXED=valgrind: valgrind queues only a
 # few signals per thread, so delivery counts are asserted as 1 <= n <= N,
 # and a few system calls behave as valgrind emulates them. Check's
@@ -68,6 +74,7 @@ vg_opts=(
   --trace-children-skip='/bin/*,/sbin/*,/usr/bin/*,/usr/sbin/*,/usr/local/bin/*'
   --num-callers=30
   --vgdb=no
+  --fair-sched=yes
   --suppressions="$supp"
 )
 export SIGPORT_TEST_RELAXED=valgrind
