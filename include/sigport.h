@@ -1317,7 +1317,10 @@ SIGPORT_EXTERN int sigport_thread_block(sigport_sigset_t *old);
    main thread and returns a handler's non-zero result.
    Errors: SIGPORT_EVALUE for signum out of [1; SIGPORT_NSIG - 1] (and on
    Windows outside the eight signals); SIGPORT_EOS if the system refused.
-   All platforms. */
+   All platforms. Windows: a signal that sigport handles is delivered
+   without the C runtime's raise(), which resets the action to SIG_DFL
+   before it calls a handler; so threads that call sigport_raise() at once
+   never meet that SIG_DFL (a raise() made straight to the runtime can). */
 SIGPORT_EXTERN int sigport_raise(int signum);
 
 /* Sends signum to pid (os.kill). Signal 0 only checks that the process

@@ -7,6 +7,9 @@
  * raise() as for a fault, so the raw handler installs itself again. Between
  * the reset and that call a second delivery on another thread meets
  * SIG_DFL; that window is the runtime's and cannot be closed from outside.
+ * sigport_raise() does not open it: while sigport holds a signal, it runs
+ * the trip itself and does not call the runtime's raise(). Only raise()
+ * called straight to the runtime, and hardware faults, meet the window.
  *
  * Reading an action. The runtime has no call that reads one: signal() sets
  * an action and returns the one before. Setting one and setting it back
@@ -364,13 +367,20 @@ void sp__backend_raise_raw(int signum) {
     sp__win32_deliver(signum, &crt);
     return;
   }
-  if (elsewhere_per_thread(signum)) {
+  /* Where sigport holds the signal, `held` is its action (see "Reading
+     an action"), and the raise does not go through the runtime: its
+     raise() would reset the action to SIG_DFL before calling the raw
+     handler, and a sigport_raise() on another thread in that window
+     would end the process. A fault's SIG_DFL (`lapsed`) and an action
+     that sigport does not hold are the runtime's, and its raise() meets
+     them. */
+  if (elsewhere_per_thread(signum) ||
+      !atomic_load_explicit(&lapsed[signum], SP_SEQ_CST)) {
     int disp = held_disp(signum);
     if (disp == SP_DISP_IGN) return;
-    if (disp == SP_DISP_TRIP) {
-      sp__trip(signum, &crt);
-      return;
-    }
+    /* Not recorded: sigport_shutdown() gave the signal back meanwhile;
+       the runtime's raise() meets the restored action. */
+    if (disp == SP_DISP_TRIP && sp__trip(signum, &crt) <= 0) return;
   }
   crt_raise(signum);
 }
