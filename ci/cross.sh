@@ -326,8 +326,10 @@ target_build() {
     return 1
   fi
   # The emulator the tests are told of, which is the toolchain file's.
-  emulator=$(sed -n 's/.*SIGPORT_TEST_EMULATOR=\([^";]*\).*/\1/p' \
-    "$build/tools/CTestTestfile.cmake" | head -n 1)
+  # (sed stops at the first: no pipe to head, whose early exit would kill
+  # sed with SIGPIPE and fail the pipeline.)
+  emulator=$(sed -n 's/.*SIGPORT_TEST_EMULATOR=\([^";]*\).*/\1/p;T;q' \
+    "$build/tools/CTestTestfile.cmake")
   [[ ${emulator%% *} == */qemu-${qemu[$n]}-static ]] ||
     { echo "the tests' emulator is '$emulator', not qemu-${qemu[$n]}-static"; return 1; }
   echo "cross: $n: emulator $emulator"
