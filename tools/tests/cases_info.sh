@@ -166,13 +166,22 @@ case_send() {
 # "USR1 PID" to FILE when USR1 comes; the leader prints "ready PID PID PID"
 # once all three catch it.
 group_program='
-import os, signal, sys
+import os, select, signal, sys
 out = sys.argv[1]
 os.setpgid(0, 0)
 def on_usr1(signum, frame):
     with open(out, "a") as f:
         f.write("USR1 %d\n" % os.getpid())
 signal.signal(signal.SIGUSR1, on_usr1)
+def sleep_for_ever():
+    # On a wakeup fd, not in signal.pause(): a signal between the last
+    # look for handlers to run and pause() would leave its handler unrun.
+    wr, ww = os.pipe()
+    os.set_blocking(ww, False)
+    signal.set_wakeup_fd(ww, warn_on_full_buffer=False)
+    while True:
+        select.select([wr], [], [])
+        os.read(wr, 512)
 r, w = os.pipe()
 kids = []
 for _ in range(2):
@@ -180,14 +189,12 @@ for _ in range(2):
     if pid == 0:
         os.close(r)
         os.write(w, b"x")
-        while True:
-            signal.pause()
+        sleep_for_ever()
     kids.append(pid)
 os.close(w)
 assert len(os.read(r, 1)) + len(os.read(r, 1)) == 2
 print("ready", os.getpid(), *kids, flush=True)
-while True:
-    signal.pause()
+sleep_for_ever()
 '
 
 # send -- -PGID reaches every member of a process group, and nothing

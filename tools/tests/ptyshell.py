@@ -45,13 +45,18 @@ COUNTER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 class Shell:
     """The session leader: the terminal's master and slave, and its jobs."""
 
-    def __init__(self):
+    def __init__(self, work):
+        # The jobs' stderr: run -v says there what it sends, and a failed
+        # wait shows it.
+        self.err = os.path.join(work, "run.err")
         self.master, self.slave = os.openpty()
         os.setsid()
         fcntl.ioctl(self.slave, termios.TIOCSCTTY, 0)
         # A shell changes the foreground while it is in the background.
         signal.signal(signal.SIGTTOU, signal.SIG_IGN)
         self.out = b""
+        # The processes a failed wait describes: (pid, name).
+        self.seen = []
 
     def start(self, argv, foreground=True):
         """Starts argv as a job, its own process group; returns its pid."""
@@ -62,8 +67,11 @@ class Shell:
                 if foreground:
                     os.tcsetpgrp(self.slave, os.getpid())
                 signal.signal(signal.SIGTTOU, signal.SIG_DFL)
-                for fd in (0, 1, 2):
+                for fd in (0, 1):
                     os.dup2(self.slave, fd)
+                err = os.open(self.err,
+                              os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                os.dup2(err, 2)
                 os.close(self.master)
                 os.close(self.slave)
                 os.execv(argv[0], argv)
@@ -75,6 +83,7 @@ class Shell:
             pass  # the job has exec'd: it set the group itself
         if foreground:
             os.tcsetpgrp(self.slave, pid)
+        self.seen.append((pid, "run"))
         return pid
 
     def drain(self, seconds):
@@ -97,12 +106,22 @@ class Shell:
         while want not in self.out or \
                 b"\n" not in self.out[self.out.index(want):]:
             check(time.monotonic() < end,
-                  "waited for %r; the terminal showed %r" % (text, self.out))
+                  "waited for %r; the terminal showed %r; %s; run said: %s"
+                  % (text, self.out,
+                     "; ".join(report(p, n) for p, n in self.seen),
+                     self.said()))
             self.drain(0.1)
         at = self.out.index(want) + len(want)
         line = self.out[at:].split(b"\n", 1)[0].decode()
         self.out = self.out[at:]
         return line
+
+    def said(self):
+        try:
+            with open(self.err) as f:
+                return f.read().strip().replace("\n", "; ") or "nothing"
+        except OSError:
+            return "nothing"
 
     def key(self, data):
         os.write(self.master, data)
@@ -144,6 +163,24 @@ def state(pid):
         return f.read().rsplit(")", 1)[1].split()[0]
 
 
+def report(pid, name):
+    """What /proc says of a process, for a failure message: its state and
+    its signals (pending for the thread and the process, blocked,
+    caught, ignored)."""
+    keep = []
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            keep += [line.strip() for line in f
+                     if line.split(":")[0] in ("State", "SigPnd", "ShdPnd",
+                                              "SigBlk", "SigCgt", "SigIgn")]
+        for what in ("wchan", "syscall"):
+            with open("/proc/%d/%s" % (pid, what)) as f:
+                keep.append("%s: %s" % (what, f.read().strip()))
+    except OSError as e:
+        keep.append(str(e))
+    return "%s %d: %s" % (name, pid, ", ".join(keep))
+
+
 def wait_state(pid, want):
     end = time.monotonic() + DEADLINE
     while state(pid) != want:
@@ -153,11 +190,14 @@ def wait_state(pid, want):
 
 
 def counter(tool, counted, end, *mode):
-    return [tool, "run", "--", sys.executable, COUNTER, counted, end] + list(mode)
+    return [tool, "run", "-v", "--", sys.executable, COUNTER, counted,
+            end] + list(mode)
 
 
 def ready(sh):
-    return int(sh.expect("ready ").strip())
+    pid = int(sh.expect("ready ").strip())
+    sh.seen.append((pid, "child"))
+    return pid
 
 
 # ---------------------------------------------------------------- scenarios
@@ -165,7 +205,7 @@ def ready(sh):
 def ctrl_c(tool, work):
     """Ctrl+C reaches the child exactly once, also when it made itself a
     process group of its own; the terminal comes back to run's group."""
-    sh = Shell()
+    sh = Shell(work)
     job = sh.start(counter(tool, "INT", "USR1", "own-group"))
     child = ready(sh)
     check(sh.foreground() == os.getpgid(child),
@@ -187,7 +227,7 @@ def ctrl_z(tool, work):
     """Ctrl+Z stops the child, then run, and the terminal goes back to
     run's group; CONT (fg) resumes both and the child has the terminal
     again."""
-    sh = Shell()
+    sh = Shell(work)
     job = sh.start(counter(tool, "USR2", "USR1"))
     child = ready(sh)
     sh.key(b"\x1a")
@@ -217,7 +257,7 @@ def ctrl_z(tool, work):
 def tstp_sent(tool, work):
     """TSTP sent to run stops the child, then run; CONT sent to run resumes
     both."""
-    sh = Shell()
+    sh = Shell(work)
     job = sh.start(counter(tool, "USR2", "USR1"),
                    foreground=False)
     child = ready(sh)
@@ -238,7 +278,7 @@ def tstp_sent(tool, work):
 def background(tool, work):
     """In a background job, a child that reads the terminal is stopped by
     TTIN, run is not, and the timeout ends the child: 124."""
-    sh = Shell()
+    sh = Shell(work)
     t0 = time.monotonic()
     job = sh.start([tool, "run", "--timeout", "1", "--", "cat"],
                    foreground=False)
@@ -253,14 +293,19 @@ def hangup(tool, work):
     """run is a session leader (as under script(1) or ssh): the terminal's
     hangup, which the kernel sends to run alone, reaches the child."""
     mark = os.path.join(work, "hup")
-    prog = ("import os, signal\n"
+    # It sleeps on a wakeup fd, as counter.py does, for the same reason.
+    prog = ("import os, select, signal\n"
             "def on_hup(s, f):\n"
             "    open(%r, 'w').write('hup')\n"
             "    os._exit(7)\n"
             "signal.signal(signal.SIGHUP, on_hup)\n"
+            "r, w = os.pipe()\n"
+            "os.set_blocking(w, False)\n"
+            "signal.set_wakeup_fd(w, warn_on_full_buffer=False)\n"
             "print('ready', os.getpid(), flush=True)\n"
             "while True:\n"
-            "    signal.pause()\n" % mark)
+            "    select.select([r], [], [])\n"
+            "    os.read(r, 512)\n" % mark)
     master, slave = os.openpty()
     pid = os.fork()
     if pid == 0:
@@ -289,7 +334,10 @@ def hangup(tool, work):
         got, status = os.waitpid(pid, os.WNOHANG)
         if got == pid:
             break
-        check(time.monotonic() < end, "run did not end after the hangup")
+        if time.monotonic() >= end:
+            child = int(re.search(rb"ready ([0-9]+)", out).group(1))
+            raise Fail("run did not end after the hangup; %s; %s"
+                       % (report(pid, "run"), report(child, "child")))
         time.sleep(0.05)
     check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 7,
           "run ended with status %#x, not exit 7" % status)
@@ -308,13 +356,22 @@ def main():
         print("FAIL: no scenario %r" % name)
         return 1
     # The session leader must not lead a process group: a child becomes it.
+    # counter.py also notes what it got in a file, which a failure shows:
+    # a line there and not on the terminal was lost on the way.
+    log = os.path.join(work, "counter.log")
+    os.environ["SIGPORT_COUNTER_LOG"] = log
     pid = os.fork()
     if pid == 0:
         code = 0
         try:
             SCENARIOS[name](tool, work)
         except Fail as e:
-            print("FAIL: %s" % e, flush=True)
+            try:
+                with open(log) as f:
+                    noted = f.read().strip().replace("\n", "; ")
+            except OSError:
+                noted = "nothing"
+            print("FAIL: %s; counter.py noted: %s" % (e, noted), flush=True)
             code = 1
         sys.stdout.flush()
         os._exit(code)
