@@ -404,7 +404,8 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
                         if f.endswith("src/watch.c")), reverse=True)[:4]
         if lines:
             rep.line("The costliest lines of `src/watch.c` (Ir per take; "
-                     "`untaken()` is inlined in `sigport_watch_take()`):")
+                     "`next_counted()` and `take_count()` are inlined in "
+                     "`sigport_watch_take()`):")
             rep.line()
             rep.table(["line", "Ir"],
                       [[f"`{text}`", fmt(ir_ / (fan_ir_n * 8))]

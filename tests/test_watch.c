@@ -457,6 +457,80 @@ START_TEST(test_storm_threads_dispatch) {
 }
 END_TEST
 
+/* Two signals on one watch, a sender thread each, and one take per
+   wakeup of the fd, as a poll loop does: a take returns one signal and
+   must leave the fd readable while anything is untaken, whichever of the
+   two came while it ran. A poll that times out with counts missing is the
+   failure (the fd went quiet with something left), and each signal's
+   takes add up to what its sender sent. */
+START_TEST(test_storm_two_signals) {
+  int sig[2], fds[2], done = 0, i, strict = !sp_test_relaxed_counts();
+  struct storm st[2];
+  pthread_t t[2];
+  unsigned long got[2] = {0, 0};
+  sigport_siginfo_t info;
+  sigport_sigset_t set;
+  sigport_watch_t *w;
+  sig[0] = SIGRTMIN + 3;
+  sig[1] = SIGRTMIN + 4;
+  set = one(sig[0]);
+  sigport_sigaddset(&set, sig[1]);
+  ck_assert_int_eq(pipe(fds), 0);
+  memset(st, 0, sizeof st);
+  SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
+  for (i = 0; i < 2; i++) {
+    st[i].signum = sig[i];
+    st[i].done_fd = fds[1];
+    ck_assert_int_eq(pthread_create(&t[i], NULL, sender, &st[i]), 0);
+  }
+  while (done < 2 ||
+         (strict && (got[0] != SP_STORM || got[1] != SP_STORM))) {
+    struct pollfd p[2];
+    int rc;
+    p[0].fd = sigport_watch_fd(w);
+    p[0].events = POLLIN;
+    p[1].fd = fds[0];
+    p[1].events = done < 2 ? POLLIN : 0;
+    p[0].revents = p[1].revents = 0;
+    rc = poll(p, 2, 30000);
+    if (rc < 0) {
+      ck_assert_int_eq(errno, EINTR);
+      continue;
+    }
+    ck_assert_msg(rc > 0,
+                  "the watch's fd stayed quiet for 30 s with %lu and %lu "
+                  "of %d deliveries of each signal taken, senders done: %d",
+                  got[0], got[1], SP_STORM, done);
+    if (p[1].revents & POLLIN) {
+      char buf[2];
+      ssize_t n = read(fds[0], buf, (size_t)(2 - done));
+      if (n > 0) done += (int)n;
+    }
+    if (p[0].revents & POLLIN) {
+      int s = sigport_watch_take(w, &info);
+      ck_assert_msg(s == 0 || s == sig[0] || s == sig[1],
+                    "take returned %d, not a watched signal", s);
+      if (s != 0) got[s == sig[1]] += info.count;
+    }
+  }
+  for (i = 0; i < 2; i++) {
+    ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+    ck_assert_int_eq(st[i].failed, 0);
+  }
+  if (strict) {
+    /* Everything was taken: the next take finds nothing and leaves the
+       fd quiet. */
+    ck_assert_int_eq(sigport_watch_take(w, &info), 0);
+    ck_assert(!readable(sigport_watch_fd(w)));
+  } else {
+    ck_assert(got[0] <= SP_STORM && got[1] <= SP_STORM);
+  }
+  SP_ASSERT_OK(sigport_watch_close(w));
+  close(fds[0]);
+  close(fds[1]);
+}
+END_TEST
+
 /* Threads open and close watches in a loop while the storm runs; the
    watch that stays open counts exactly. */
 struct churn {
@@ -652,6 +726,7 @@ Suite *sp_suite_watch(void) {
   tcase_add_loop_test(storm, test_exact_child, 0,
                       (int)(sizeof watch_counts / sizeof watch_counts[0]));
   sp_tcase_add_thread_test(storm, test_storm_threads_dispatch);
+  sp_tcase_add_thread_test(storm, test_storm_two_signals);
   sp_tcase_add_thread_test(storm, test_churn);
   suite_add_tcase(s, storm);
   return s;
