@@ -237,7 +237,10 @@ def annotated_lines(path):
         if current is None:
             continue
         m = cost.match(line)
-        if m and not m.group(2).lstrip().startswith("=>"):
+        # The summary after the last source ("N  events annotated") is
+        # not one of its lines.
+        if m and not m.group(2).lstrip().startswith("=>") and \
+                not m.group(2).strip().endswith("events annotated"):
             out.append((current, int(m.group(1).replace(",", "")),
                         m.group(2)))
     return out

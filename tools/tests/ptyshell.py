@@ -32,6 +32,22 @@ class Fail(Exception):
     pass
 
 
+# The processes a scenario started (run, and the child once it said
+# ready): a failed scenario kills what is left of them, with their process
+# groups.
+STARTED = []
+
+
+def kill_started():
+    for pid in STARTED:
+        for kill in (lambda: os.killpg(pid, signal.SIGKILL),
+                     lambda: os.kill(pid, signal.SIGKILL)):
+            try:
+                kill()
+            except OSError:
+                pass
+
+
 def check(cond, what):
     if not cond:
         raise Fail(what)
@@ -84,6 +100,7 @@ class Shell:
         if foreground:
             os.tcsetpgrp(self.slave, pid)
         self.seen.append((pid, "run"))
+        STARTED.append(pid)
         return pid
 
     def drain(self, seconds):
@@ -197,6 +214,7 @@ def counter(tool, counted, end, *mode):
 def ready(sh):
     pid = int(sh.expect("ready ").strip())
     sh.seen.append((pid, "child"))
+    STARTED.append(pid)
     return pid
 
 
@@ -319,6 +337,7 @@ def hangup(tool, work):
             os.execv(tool, [tool, "run", "--", sys.executable, "-c", prog])
         finally:
             os._exit(127)
+    STARTED.append(pid)
     os.close(slave)
     out = b""
     end = time.monotonic() + DEADLINE
@@ -336,6 +355,7 @@ def hangup(tool, work):
             break
         if time.monotonic() >= end:
             child = int(re.search(rb"ready ([0-9]+)", out).group(1))
+            STARTED.append(child)
             raise Fail("run did not end after the hangup; %s; %s"
                        % (report(pid, "run"), report(child, "child")))
         time.sleep(0.05)
@@ -372,6 +392,7 @@ def main():
             except OSError:
                 noted = "nothing"
             print("FAIL: %s; counter.py noted: %s" % (e, noted), flush=True)
+            kill_started()
             code = 1
         sys.stdout.flush()
         os._exit(code)
