@@ -418,8 +418,10 @@ static int supervise(struct child *c, struct waker *w, int *timed_out) {
   double kill_deadline = -1;
   for (;;) {
     double now;
-    int rc;
-    (void)sigport_dispatch();
+    int rc = sigport_dispatch();
+    /* A failed dispatch is said, not waited out until the timeout: run
+       would never hear of the child's end. */
+    if (rc < 0) return run_library_failed(rc);
     if (c->ended) return 0;
     now = now_seconds();
     if (deadline >= 0 && !*timed_out && now >= deadline) {

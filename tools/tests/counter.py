@@ -34,7 +34,10 @@ def say(*words):
     line = " ".join(str(w) for w in words)
     if log_fd >= 0:
         os.write(log_fd, ("%.3f %s\n" % (time.monotonic(), line)).encode())
-    print(line, flush=True)
+    # One write of the whole line, not print(): a handler may run while
+    # the main code is inside print(), and print() refuses to be entered
+    # again (RuntimeError: reentrant call).
+    os.write(1, (line + "\n").encode())
 
 
 def on_counted(s, f):
