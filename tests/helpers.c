@@ -99,18 +99,14 @@ int sp_order_handler(int signum, const sigport_siginfo_t *info, void *arg) {
   return 0;
 }
 
-double sp_now_ms(void) {
 #if defined(_WIN32)
+double sp_now_ms(void) {
   LARGE_INTEGER f, c;
   QueryPerformanceFrequency(&f);
   QueryPerformanceCounter(&c);
   return (double)c.QuadPart * 1000.0 / (double)f.QuadPart;
-#else
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-#endif
 }
+#endif
 
 void sp_sleep_ms(int ms) {
 #if defined(_WIN32)

@@ -83,27 +83,32 @@ void json_string(FILE *out, const char *s) {
 /* Clocks and sleeping                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Seconds on a monotonic clock. */
-double now_seconds(void) {
+int64_t now_us(void) {
 #if defined(_WIN32)
-  return (double)GetTickCount64() / 1000.0;
+  return (int64_t)GetTickCount64() * 1000;
 #else
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 #endif
 }
 
-/* Milliseconds from now until `deadline` (seconds on now_seconds()'s
-   clock), rounded up so that a wait never ends before it; -1 for no
-   deadline (deadline < 0). */
-int ms_until(double deadline) {
-  double left;
+int64_t duration_us(double seconds) {
+  double us = seconds * 1e6;
+  int64_t whole;
+  if (!(us < (double)TOOL_FOREVER_US)) return TOOL_FOREVER_US;
+  whole = (int64_t)us;
+  if ((double)whole < us) whole++;
+  return whole > 0 ? whole : 1;
+}
+
+int ms_until(int64_t deadline) {
+  int64_t left;
   if (deadline < 0) return -1;
-  left = (deadline - now_seconds()) * 1000.0;
+  left = deadline - now_us();
   if (left <= 0) return 0;
-  if (left > 1e9) return 1000000000;
-  return (int)left + ((double)(int)left < left);
+  if (left > (int64_t)1000000000 * 1000) return 1000000000;
+  return (int)((left + 999) / 1000);
 }
 
 long own_pid(void) {

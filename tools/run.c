@@ -65,7 +65,7 @@ static void waker_close(struct waker *w) {
 /* Sleeps until a signal arrives or `deadline` passes (-1: no deadline), and
    empties the wakeup socket. *woke is 1 when a signal came, 0 when the
    deadline passed. Returns 0, or EXIT_RUN_FAILED after saying why. */
-static int waker_wait(struct waker *w, double deadline, int *woke) {
+static int waker_wait(struct waker *w, int64_t deadline, int *woke) {
   struct pollfd p;
   char buf[64];
   int n;
@@ -399,12 +399,12 @@ static int spawn(struct child *c, char **argv) {
    news of an end: after a second without any signal, run sends itself
    SIGCHLD, which makes the next dispatch look at the children again.
    Returns 0 or an exit status. */
-static int wait_event(struct waker *w, double deadline) {
-  double until = deadline, now = now_seconds();
+static int wait_event(struct waker *w, int64_t deadline) {
+  int64_t until = deadline, now = now_us();
   int rc, woke = 0;
-  if (until < 0 || until > now + 1) until = now + 1;
+  if (until < 0 || until > now + 1000000) until = now + 1000000;
   if ((rc = waker_wait(w, until, &woke)) != 0) return rc;
-  if (!woke && (deadline < 0 || now_seconds() < deadline))
+  if (!woke && (deadline < 0 || now_us() < deadline))
     (void)sigport_kill((sigport_pid_t)getpid(), SIGPORT_SIGCHLD);
   return 0;
 }
@@ -414,23 +414,25 @@ static int wait_event(struct waker *w, double deadline) {
    KILL after --kill-after. Returns 0, or an exit status. */
 static int supervise(struct child *c, struct waker *w, int *timed_out) {
   const struct sigport_cli_run *o = c->opts;
-  double deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
-  double kill_deadline = -1;
+  int64_t deadline =
+      o->timeout > 0 ? now_us() + duration_us(o->timeout) : -1;
+  int64_t kill_deadline = -1;
   for (;;) {
-    double now;
+    int64_t now;
     int rc = sigport_dispatch();
     /* A failed dispatch is said, not waited out until the timeout: run
        would never hear of the child's end. */
     if (rc < 0) return run_library_failed(rc);
     if (c->ended) return 0;
-    now = now_seconds();
+    now = now_us();
     if (deadline >= 0 && !*timed_out && now >= deadline) {
       int sig = o->timeout_signal;
       *timed_out = 1;
       send_child(c, sig, to_group(c), "timeout");
       if (sig != SIGPORT_SIGKILL && sig != SIGPORT_SIGCONT)
         send_child(c, SIGPORT_SIGCONT, to_group(c), "timeout");
-      if (o->kill_after > 0) kill_deadline = now + o->kill_after;
+      if (o->kill_after > 0)
+        kill_deadline = now + duration_us(o->kill_after);
     }
     if (kill_deadline >= 0 && now >= kill_deadline) {
       send_child(c, SIGPORT_SIGKILL, to_group(c), "kill after");
@@ -615,7 +617,8 @@ static int become_reaper(struct child *c) {
    remains, as often as new ones show up, until none is left, or say which
    are left after KILL_WAIT_SECONDS. Returns 0 or an exit status. */
 static int end_descendants(struct child *c, struct waker *w) {
-  double deadline = now_seconds() + c->opts->grace;
+  int64_t deadline =
+      now_us() + (c->opts->grace > 0 ? duration_us(c->opts->grace) : 0);
   int rc;
   (void)sigport_dispatch();
   if (!descendants_left(c, 0)) return 0;
@@ -626,12 +629,12 @@ static int end_descendants(struct child *c, struct waker *w) {
       if ((rc = wait_event(w, deadline)) != 0) return rc;
       (void)sigport_dispatch();
       if (!descendants_left(c, 0)) return 0;
-      if (now_seconds() >= deadline) break;
+      if (now_us() >= deadline) break;
     }
   }
-  deadline = now_seconds() + KILL_WAIT_SECONDS;
+  deadline = now_us() + (int64_t)KILL_WAIT_SECONDS * 1000000;
   while (descendants_left(c, SIGKILL)) {
-    if (now_seconds() >= deadline) {
+    if (now_us() >= deadline) {
       complain(EXIT_RUN_FAILED,
                "run: descendants are left %d seconds after SIGKILL; run "
                "ends without them",

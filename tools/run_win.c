@@ -289,7 +289,7 @@ int cmd_run(const struct sigport_cli *cli) {
   struct child c;
   char *cmdline = NULL;
   size_t len = 0, cap = 0;
-  double deadline, kill_at = -1;
+  int64_t deadline, kill_at = -1;
   DWORD code = EXIT_RUN_FAILED;
   int rc, i, timed_out = 0;
   if (o->init)
@@ -320,18 +320,19 @@ int cmd_run(const struct sigport_cli *cli) {
     run_cleanup(&c);
     return rc;
   }
-  deadline = o->timeout > 0 ? now_seconds() + o->timeout : -1;
+  deadline = o->timeout > 0 ? now_us() + duration_us(o->timeout) : -1;
   for (;;) {
-    double next = timed_out ? kill_at : deadline;
+    int64_t next = timed_out ? kill_at : deadline;
     int ms = ms_until(next);
     DWORD slice = (DWORD)(ms < 0 || ms > WIN_SLICE_MS ? WIN_SLICE_MS : ms);
     if (WaitForSingleObject(c.process, slice) == WAIT_OBJECT_0) break;
     if (sigport_pending()) (void)sigport_dispatch();
-    if (deadline >= 0 && !timed_out && now_seconds() >= deadline) {
+    if (deadline >= 0 && !timed_out && now_us() >= deadline) {
       timed_out = 1;
       on_timeout(&c);
-      if (o->kill_after > 0) kill_at = now_seconds() + o->kill_after;
-    } else if (timed_out && kill_at >= 0 && now_seconds() >= kill_at) {
+      if (o->kill_after > 0)
+        kill_at = now_us() + duration_us(o->kill_after);
+    } else if (timed_out && kill_at >= 0 && now_us() >= kill_at) {
       kill_at = -1;
       end_job(&c, WIN_KILL_CODE, "kill-after");
     }

@@ -10,6 +10,7 @@
 #ifndef SIGPORT_TOOL_H
 #define SIGPORT_TOOL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -48,13 +49,21 @@ int finish_output(int status);
 /* Writes s as a JSON string, quotes included. */
 void json_string(FILE *out, const char *s);
 
-/* Seconds on a monotonic clock. */
-double now_seconds(void);
+/* Microseconds on a monotonic clock. The tool keeps its clock and its
+   deadlines in integers: they are read while signals come, and an
+   emulator that loses the x87 registers across a signal (qemu-i386 7.2)
+   turned a deadline kept in a double into 0 or 1.8e308. */
+int64_t now_us(void);
 
-/* Milliseconds from now until `deadline` (seconds on now_seconds()'s
-   clock), rounded up so that a wait never ends before it; -1 for no
-   deadline (deadline < 0). */
-int ms_until(double deadline);
+/* A duration of `seconds` (> 0) in microseconds, rounded up so that a
+   deadline never comes early; at most TOOL_FOREVER_US (142 years). */
+#define TOOL_FOREVER_US ((int64_t)1 << 52)
+int64_t duration_us(double seconds);
+
+/* Milliseconds from now until `deadline` (on now_us()'s clock), rounded
+   up so that a wait never ends before it; -1 for no deadline
+   (deadline < 0). */
+int ms_until(int64_t deadline);
 
 /* The tool's own process id. */
 long own_pid(void);

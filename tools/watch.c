@@ -112,7 +112,7 @@ static void print_take(const struct watch *w, int signum,
 
 /* Sleeps until the watch's fd is readable or `deadline` passes (-1: no
    deadline). Returns 0, or EXIT_REFUSED after saying why. */
-static int watch_wait(sigport_socket_t fd, double deadline) {
+static int watch_wait(sigport_socket_t fd, int64_t deadline) {
 #if defined(_WIN32)
   fd_set readable;
   struct timeval tv, *limit = NULL;
@@ -158,7 +158,8 @@ int cmd_watch(const struct sigport_cli *cli) {
   struct watch w;
   sigport_watch_t *watch = NULL;
   const sigport_sigset_t *set = &cli->watch.signals;
-  double timeout = cli->watch.timeout, deadline = -1;
+  double timeout = cli->watch.timeout;
+  int64_t deadline = -1;
   int s, rc, status = EXIT_OK, done = 0;
   memset(&w, 0, sizeof w);
   w.want = cli->watch.count;
@@ -180,7 +181,7 @@ int cmd_watch(const struct sigport_cli *cli) {
   fprintf(stderr, " in pid %ld\n", own_pid());
   fflush(stderr);
 
-  if (timeout > 0) deadline = now_seconds() + timeout;
+  if (timeout > 0) deadline = now_us() + duration_us(timeout);
   while (!done) {
     sigport_siginfo_t info;
     /* Everything untaken is printed before the next sleep: a take that
@@ -195,7 +196,7 @@ int cmd_watch(const struct sigport_cli *cli) {
       status = cannot(s, "take the signals that arrived");
       break;
     }
-    if (deadline >= 0 && now_seconds() >= deadline) {
+    if (deadline >= 0 && now_us() >= deadline) {
       status = w.total > 0 ? EXIT_OK : EXIT_TIMEDOUT;
       break;
     }
