@@ -59,11 +59,14 @@ static inline int sp_lowest_bit(unsigned long word) {
 #define SP_UNLIKELY(x) __builtin_expect(!!(x), 0)
 /* A function off the hot path: never inlined, laid out apart. */
 #define SP_COLD __attribute__((noinline, cold))
+/* A small function on the hot path that the compiler must inline. */
+#define SP_INLINE inline __attribute__((always_inline))
 #else
 #define SP_PRINTF(f, a)
 #define SP_LIKELY(x) (x)
 #define SP_UNLIKELY(x) (x)
 #define SP_COLD
+#define SP_INLINE inline
 #endif
 
 #endif /* SIGPORT_ATOMICS_H */

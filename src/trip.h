@@ -148,7 +148,11 @@ static inline int sp__trip(int signum, const struct sp_record *rec) {
   {
     const void *list = atomic_load_explicit(&sp__state.watches, SP_ACQUIRE);
     if (SP_UNLIKELY(list != NULL)) {
-      sp__trip_feed((const struct sp_watch_list *)list, signum, rec);
+      /* A copy for the call out of line: `rec` itself never has its
+         address taken, so the compiler is free to keep its fields in
+         registers on the path without a watch. */
+      struct sp_record copy = *rec;
+      sp__trip_feed((const struct sp_watch_list *)list, signum, &copy);
       /* Held by watches alone: nothing for dispatch, no wakeup fd, no
          pause. */
       if (!atomic_load_explicit(&sig->dispatched, SP_RELAXED)) goto done;

@@ -220,18 +220,42 @@ static int next_counted(const struct sigport_watch *w, int from) {
   return 0;
 }
 
-/* Whether something is left to take. */
-static int untaken(const struct sigport_watch *w) {
-  if (w->ring != NULL) {
-    const struct sp_cell *cell = &w->ring[w->head & (SP_WATCH_RING - 1u)];
-    if (atomic_load_explicit(&cell->seq, SP_ACQUIRE) == w->head + 1u) return 1;
-  }
+/* Whether a queue-mode watch has something left to take. */
+static int untaken_queued(const struct sigport_watch *w) {
+  const struct sp_cell *cell = &w->ring[w->head & (SP_WATCH_RING - 1u)];
+  if (atomic_load_explicit(&cell->seq, SP_ACQUIRE) == w->head + 1u) return 1;
   return next_counted(w, 1) != 0;
+}
+
+/* Takes the count of signal s (found untaken by the taker, the only
+   thread that lowers it) into info. */
+static SP_INLINE void take_count(struct sigport_watch *w, int s,
+                                  sigport_siginfo_t *info) {
+  unsigned long n = atomic_exchange_explicit(&w->count[s], 0, SP_ACQ_REL);
+  /* The last recorded siginfo of the signal. */
+  sp__slot_info(&sp__state.sig[s].slot, s, n, info);
+}
+
+/* A take of a queue-mode watch, once disarmed: the oldest delivery of the
+   ring, else the lowest signal's surplus. */
+static int take_queued(struct sigport_watch *w, sigport_siginfo_t *info) {
+  int got = pop(w, info);
+  if (got == 0) {
+    got = next_counted(w, 1);
+    if (got != 0)
+      take_count(w, got, info);
+    else
+      memset(info, 0, sizeof *info);
+  }
+  if (untaken_queued(w) &&
+      !atomic_exchange_explicit(&w->armed, 1, SP_ACQ_REL))
+    sp__backend_bell_ring(w->wr);
+  return got;
 }
 
 int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
   static const char fn[] = "sigport_watch_take";
-  int s, got = 0;
+  int s;
   if (SP_UNLIKELY(w == NULL || info == NULL)) {
     int rc = sp__check_ptr(w, fn, "w");
     if (rc != 0) return rc;
@@ -244,22 +268,24 @@ int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
      a readable fd. */
   sp__backend_bell_drain(w->rd);
   (void)atomic_exchange_explicit(&w->armed, 0, SP_ACQ_REL);
-  if (w->ring != NULL) got = pop(w, info);
-  for (s = got == 0 ? next_counted(w, 1) : 0; s != 0;
-       s = s + 1 < SIGPORT_NSIG ? next_counted(w, s + 1) : 0) {
-    unsigned long n = atomic_exchange_explicit(&w->count[s], 0, SP_ACQ_REL);
-    if (n == 0) continue;
-    /* The last recorded siginfo of the signal. */
-    sp__slot_info(&sp__state.sig[s].slot, s, n, info);
-    got = s;
-    break;
+  if (w->ring != NULL) return take_queued(w, info);
+  s = next_counted(w, 1);
+  if (s == 0) {
+    memset(info, 0, sizeof *info);
+    return 0;
   }
-  if (got == 0) memset(info, 0, sizeof *info);
+  take_count(w, s, info);
   /* Something left: the fd stays readable, so that a poll loop never
-     sleeps on untaken counts. */
-  if (untaken(w) && !atomic_exchange_explicit(&w->armed, 1, SP_ACQ_REL))
+     sleeps on untaken counts. Only the signals above s need a look: the
+     ones below had nothing when looked at after the exchange above, and
+     a trip that counts one of them from then on finds `armed` 0 and
+     rings, or finds it set by a ring that left the fd readable. (The
+     exchanges on `armed` are ordered: a trip whose exchange came before
+     this take's made its count visible to it, and the look saw it.) */
+  if (s + 1 < SIGPORT_NSIG && next_counted(w, s + 1) != 0 &&
+      !atomic_exchange_explicit(&w->armed, 1, SP_ACQ_REL))
     sp__backend_bell_ring(w->wr);
-  return got;
+  return s;
 }
 
 /* Takes a watch out of the list and gives up its signals: 0, or

@@ -91,28 +91,33 @@ static int is_fault_signal(int signum) {
          signum == SIGILL;
 }
 
+/* A real fault: it cannot be deferred, since returning would run the
+   faulting instruction again for ever. A chained action gets it as if
+   sigport were not there: it fixes the fault or ends the process.
+   Otherwise, with the default action back, the instruction runs once more
+   and ends the process as it would have without sigport. Out of line, so
+   that its struct sigaction is not in the frame of every delivery. */
+static SP_COLD void fault(int signum, siginfo_t *si, void *context) {
+  struct sigaction dfl;
+  int saved_errno;
+  if (chain(signum, si, context)) return;
+  saved_errno = errno;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(signum, &dfl, NULL);
+  errno = saved_errno;
+}
+
 /* errno comes out as it went in: saved around each call that may change
    it, here, in chain() and in the trip, and not touched on the path that
    makes no call. */
 void sp__posix_raw_handler(int signum, siginfo_t *si, void *context) {
   struct sp_record rec;
   int rc;
-  if (is_fault_signal(signum) && si != NULL &&
-      !sp__posix_code_is_user(si->si_code)) {
-    /* A fault cannot be deferred: returning would run the faulting
-       instruction again for ever. A chained action gets it as if sigport
-       were not there: it fixes the fault or ends the process. Otherwise,
-       with the default action back, the instruction runs once more and
-       ends the process as it would have without sigport. */
-    struct sigaction dfl;
-    int saved_errno;
-    if (chain(signum, si, context)) return;
-    saved_errno = errno;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    sigaction(signum, &dfl, NULL);
-    errno = saved_errno;
+  if (SP_UNLIKELY(is_fault_signal(signum) && si != NULL &&
+                  !sp__posix_code_is_user(si->si_code))) {
+    fault(signum, si, context);
     return;
   }
   /* Every field is set on each path: no memset on the hot path. */

@@ -11,6 +11,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 
 #include "../backend.h"
 #include "../internal.h"
@@ -67,10 +70,23 @@ static inline int sp__posix_code_has_value(int code) {
 /* System calls made without the C library's wrappers where those are
    cancellation points, retry EINTR or raise SIGPIPE (sys.c). All are
    async-signal-safe. */
-/* write(): on Linux the raw system call, never a cancellation point. */
-ssize_t sp__posix_write(int fd, const void *buf, size_t n);
-/* read(): on Linux the raw system call, never a cancellation point. */
-ssize_t sp__posix_read(int fd, void *buf, size_t n);
+/* write() and read(): on Linux the raw system call, never a cancellation
+   point. Inline: the trip rings doorbells with the first, and every take
+   of a watch drains its doorbell with the second. */
+static inline ssize_t sp__posix_write(int fd, const void *buf, size_t n) {
+#if defined(__linux__)
+  return (ssize_t)syscall(SYS_write, fd, buf, n);
+#else
+  return write(fd, buf, n);
+#endif
+}
+static inline ssize_t sp__posix_read(int fd, void *buf, size_t n) {
+#if defined(__linux__)
+  return (ssize_t)syscall(SYS_read, fd, buf, n);
+#else
+  return read(fd, buf, n);
+#endif
+}
 #if defined(MSG_NOSIGNAL)
 /* send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT): no SIGPIPE, never
    blocks; on Linux the raw system call. */

@@ -21,22 +21,6 @@
 
 #include "posix.h"
 
-ssize_t sp__posix_write(int fd, const void *buf, size_t n) {
-#if defined(__linux__)
-  return (ssize_t)syscall(SYS_write, fd, buf, n);
-#else
-  return write(fd, buf, n);
-#endif
-}
-
-ssize_t sp__posix_read(int fd, void *buf, size_t n) {
-#if defined(__linux__)
-  return (ssize_t)syscall(SYS_read, fd, buf, n);
-#else
-  return read(fd, buf, n);
-#endif
-}
-
 #if defined(MSG_NOSIGNAL)
 ssize_t sp__posix_send(int fd, const void *buf, size_t n) {
 #if defined(__linux__) && defined(SYS_sendto)
