@@ -53,6 +53,24 @@ const char *sp__fault_name(enum sp_call which);
 #define SP_FAULT(which) ((void)(which), 0)
 #endif
 
+/* The points at which a test build runs a test's own function, to make a
+   delivery come at a moment that real signals cannot be made to hit on
+   demand:
+   SP_POINT_TAKE_RING_EMPTY: in a queue-mode sigport_watch_take(), just
+   after it found the ring empty and before it looks at the surplus. */
+enum sp_point { SP_POINT_TAKE_RING_EMPTY, SP_POINT_COUNT };
+
+#if defined(SIGPORT_TEST_INTERNALS)
+/* Runs the function set for `where`, if any. */
+void sp__point(enum sp_point where);
+/* From now on, fn (NULL: nothing) runs at `where`. For the thread that
+   makes the call: the pointer is plain memory. */
+void sp__point_set(enum sp_point where, void (*fn)(void));
+#define SP_POINT(where) sp__point(where)
+#else
+#define SP_POINT(where) ((void)(where))
+#endif
+
 /* malloc() and calloc() through the seam. */
 static inline void *sp__malloc(size_t n) {
   int err = SP_FAULT(SP_CALL_MALLOC);

@@ -236,14 +236,36 @@ static SP_INLINE void take_count(struct sigport_watch *w, int s,
   sp__slot_info(&sp__state.sig[s].slot, s, n, info);
 }
 
+/* The surplus of signal s, found after the ring was found empty. The ring
+   is looked at once more first: deliveries that came between the two
+   looks (a burst, while the taker was preempted or stopped there) may
+   have filled it and overflowed into s's surplus, and all of them are
+   older than that surplus. So is a cell that a trip on another thread
+   has claimed and is still filling: then nothing is taken, and that trip
+   rings the doorbell when it is done. (A signal with surplus puts nothing
+   in the ring until its surplus is taken, so once the ring is empty here
+   with no cell claimed, every entry that comes later is newer.) */
+static int take_surplus(struct sigport_watch *w, int s,
+                        sigport_siginfo_t *info) {
+  int got = pop(w, info);
+  if (got != 0) return got;
+  if (atomic_load_explicit(&w->tail, SP_ACQUIRE) != w->head) {
+    memset(info, 0, sizeof *info);
+    return 0;
+  }
+  take_count(w, s, info);
+  return s;
+}
+
 /* A take of a queue-mode watch, once disarmed: the oldest delivery of the
    ring, else the lowest signal's surplus. */
 static int take_queued(struct sigport_watch *w, sigport_siginfo_t *info) {
   int got = pop(w, info);
   if (got == 0) {
+    SP_POINT(SP_POINT_TAKE_RING_EMPTY);
     got = next_counted(w, 1);
     if (got != 0)
-      take_count(w, got, info);
+      got = take_surplus(w, got, info);
     else
       memset(info, 0, sizeof *info);
   }

@@ -18,6 +18,10 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#if defined(SIGPORT_TEST_INTERNALS)
+#include "internal.h"
+#include "watch.h"
+#endif
 
 static void setup(void) { ck_assert_int_eq(sigport_init(0), 0); }
 static void teardown(void) { sigport_shutdown(); }
@@ -705,6 +709,105 @@ START_TEST(test_queue_surplus_record) {
 }
 END_TEST
 
+#if defined(SIGPORT_TEST_INTERNALS)
+/* A burst that comes while a take is between its look at the ring and its
+   look at the surplus: the take found the ring empty, and before it looks
+   further the burst fills the ring and overflows. The take must give the
+   ring's oldest first, not the surplus that is newer than all of it. (A
+   take stopped there by SIGSTOP, with the burst queued meanwhile and
+   delivered on SIGCONT, does the same; the test point makes the moment
+   exact.) */
+static int burst_signum, burst_n, burst_ran;
+
+static void burst(void) {
+  int i;
+  sp__point_set(SP_POINT_TAKE_RING_EMPTY, NULL);
+  burst_ran = 1;
+  for (i = 1; i <= burst_n; i++) queue_self(burst_signum, i);
+}
+
+START_TEST(test_queue_burst_during_take) {
+  int sig = SIGRTMIN, n = (int)SP_WATCH_RING + 76, s, last = 0;
+  int strict = !sp_test_relaxed_counts();
+  sigport_sigset_t set = one(sig);
+  sigport_siginfo_t info;
+  sigport_watch_t *w;
+  unsigned long total = 0, records = 0;
+  SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
+  burst_signum = sig;
+  burst_n = n;
+  burst_ran = 0;
+  sp__point_set(SP_POINT_TAKE_RING_EMPTY, burst);
+  while ((s = sigport_watch_take(w, &info)) > 0) {
+    ck_assert_int_eq(s, sig);
+    ck_assert_msg(info.value_int > last,
+                  "take %lu: value %d (count %lu) after value %d", records + 1,
+                  info.value_int, info.count, last);
+    last = info.value_int;
+    total += info.count;
+    records++;
+    if (strict && records <= SP_WATCH_RING) {
+      ck_assert_uint_eq(info.count, 1);
+      ck_assert_int_eq(info.value_int, (int)records);
+    }
+  }
+  ck_assert(burst_ran);
+  if (strict) {
+    /* The ring's 1024 in order, then one record for the 76 surplus. */
+    ck_assert_uint_eq(records, SP_WATCH_RING + 1);
+    ck_assert_uint_eq(total, (unsigned long)n);
+    ck_assert_int_eq(last, n);
+  } else {
+    ck_assert(total >= 1 && total <= (unsigned long)n);
+  }
+  ck_assert(!readable(sigport_watch_fd(w)));
+  SP_ASSERT_OK(sigport_watch_close(w));
+}
+END_TEST
+
+/* A trip on another thread that claimed the ring's oldest cell and has not
+   filled it yet, when the ring behind it is full and the signal has
+   surplus: the take gives nothing (not the newer surplus) and leaves the
+   fd readable; once the cell is filled, it comes first. The claim is the
+   ring's own accounting, made by hand. */
+START_TEST(test_queue_claimed_cell_first) {
+  int sig = SIGRTMIN + 1, n = (int)SP_WATCH_RING + 76, i, s;
+  sigport_sigset_t set = one(sig);
+  sigport_siginfo_t info;
+  sigport_watch_t *w;
+  struct sigport_watch *iw;
+  struct sp_cell *cell;
+  if (sp_test_relaxed_counts()) return; /* merged deliveries never fill it */
+  SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
+  iw = (struct sigport_watch *)w;
+  cell = &iw->ring[0];
+  ck_assert_uint_eq(atomic_fetch_add(&iw->tail, 1u), 0);
+  /* Cells 1 to 1023 get 1 to 1023; 1024 to n find the ring full. */
+  for (i = 1; i <= n; i++) queue_self(sig, i);
+  ck_assert_int_eq(sigport_watch_take(w, &info), 0);
+  ck_assert_uint_eq(info.count, 0);
+  ck_assert(readable(sigport_watch_fd(w)));
+  /* The trip finishes: its delivery carries the value 0. */
+  cell->signo = sig;
+  cell->rec = iw->ring[1].rec;
+  cell->rec.value = 0;
+  atomic_store(&cell->seq, 1u);
+  for (i = 0; i < (int)SP_WATCH_RING; i++) {
+    ck_assert_int_eq(sigport_watch_take(w, &info), sig);
+    ck_assert_uint_eq(info.count, 1);
+    ck_assert_int_eq(info.value_int, i);
+  }
+  s = sigport_watch_take(w, &info);
+  ck_assert_int_eq(s, sig);
+  ck_assert_uint_eq(info.count, (unsigned long)(n - (int)SP_WATCH_RING + 1));
+  ck_assert_int_eq(info.value_int, n);
+  ck_assert_int_eq(sigport_watch_take(w, &info), 0);
+  ck_assert(!readable(sigport_watch_fd(w)));
+  SP_ASSERT_OK(sigport_watch_close(w));
+}
+END_TEST
+#endif
+
 Suite *sp_suite_watch(void) {
   Suite *s = suite_create("watch");
   TCase *tc = tcase_create("watch");
@@ -720,6 +823,10 @@ Suite *sp_suite_watch(void) {
   tcase_add_test(tc, test_queue_order);
   tcase_add_test(tc, test_queue_overflow);
   tcase_add_test(tc, test_queue_surplus_record);
+#if defined(SIGPORT_TEST_INTERNALS)
+  tcase_add_test(tc, test_queue_burst_during_take);
+  tcase_add_test(tc, test_queue_claimed_cell_first);
+#endif
   suite_add_tcase(s, tc);
   tcase_set_timeout(storm, 120);
   tcase_add_checked_fixture(storm, setup, teardown);

@@ -1,6 +1,6 @@
 /*
  * fault.c: the test seam of the calls that make things (internal.h): the
- * table of those calls, and which one fails when. Built into the tests'
+ * table of those calls, and which one fails when; and the test points. Built into the tests'
  * static library only (SIGPORT_TEST_INTERNALS); the library that is
  * installed has no table, and makes each call directly.
  */
@@ -60,3 +60,14 @@ int sp__fault_calls(enum sp_call which) {
 }
 
 const char *sp__fault_name(enum sp_call which) { return table[which].name; }
+
+/* The functions of the test points (internal.h). */
+static void (*points[SP_POINT_COUNT])(void);
+
+void sp__point(enum sp_point where) {
+  if (points[where] != NULL) points[where]();
+}
+
+void sp__point_set(enum sp_point where, void (*fn)(void)) {
+  points[where] = fn;
+}
