@@ -6,6 +6,7 @@
  *                       ignoring console events
  *   tree leave FILE     the same, but exits 0 at once
  *   tree sleep          sleeps for a minute, then exits 3
+ *   tree exit N         exits N at once (0 to 255)
  *   tree gone FILE      exit 0 when every pid in FILE has ended within 10
  *                       s, 1 (naming the one left) when one still runs;
  *                       it ends what it finds still running
@@ -29,7 +30,7 @@
 #define WAIT_MS 10000
 
 static int usage(void) {
-  fputs("usage: tree spawn|leave|sleep|gone|alive|kill ...\n", stderr);
+  fputs("usage: tree spawn|leave|sleep|exit|gone|alive|kill ...\n", stderr);
   return 2;
 }
 
@@ -191,6 +192,15 @@ int main(int argc, char **argv) {
     return 3;
   }
   if (argc < 3) return usage();
+  if (strcmp(argv[1], "exit") == 0) {
+    char *end;
+    long n = strtol(argv[2], &end, 10);
+    if (end == argv[2] || *end != '\0' || n < 0 || n > 255) {
+      fprintf(stderr, "tree: exit status '%s' is not 0 to 255\n", argv[2]);
+      return 2;
+    }
+    return (int)n;
+  }
   if (strcmp(argv[1], "spawn") == 0) {
     spawn(argv[2]);
     Sleep(LIFE_MS);
