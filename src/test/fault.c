@@ -1,8 +1,8 @@
 /*
  * fault.c: the test seam of the calls that make things (internal.h): the
- * table of those calls, and which one fails when; and the test points. Built into the tests'
- * static library only (SIGPORT_TEST_INTERNALS); the library that is
- * installed has no table, and makes each call directly.
+ * table of those calls, and which one fails when; and the test points.
+ * Built into the tests' static library only (SIGPORT_TEST_INTERNALS); the
+ * library that is installed has neither, and makes each call directly.
  */
 #include "../internal.h"
 
