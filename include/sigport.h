@@ -812,6 +812,30 @@ typedef struct sigport_watch sigport_watch_t;
 SIGPORT_EXTERN int sigport_watch_open(const sigport_sigset_t *set,
                                       unsigned flags, sigport_watch_t **w);
 
+/* Opens a watch as sigport_watch_open() does, but without an fd of its
+   own: it shares the fd of `share`, an open watch, and of every watch that
+   already shares it (a group). sigport_watch_fd() gives the same fd for
+   each of them, and it is readable while any watch of the group has
+   something untaken. This is for one event loop that serves several
+   consumers: it polls one fd where it would poll one per watch, and when
+   the fd is readable it takes from each watch of the group (a take that
+   leaves anything untaken in any of them leaves the fd readable).
+   - A delivery that several watches of a group count writes the fd once,
+     and the take that leaves the group with nothing armed reads it once;
+     separate watches cost a write and a read each.
+   - Each watch is still a consumer of its own: its own set, flags and
+     exact counts; any thread may take from it or close it, one thread at
+     a time for each watch. The fd stays open until the last watch of the
+     group is closed, whichever watch that is.
+   - share itself may be a watch opened by either function, with other
+     signals and other flags.
+   Errors, with nothing changed: those of sigport_watch_open() (the fd
+   aside), and SIGPORT_EVALUE for share NULL. All platforms. */
+SIGPORT_EXTERN int sigport_watch_open_shared(const sigport_sigset_t *set,
+                                             unsigned flags,
+                                             sigport_watch_t *share,
+                                             sigport_watch_t **w);
+
 /* The watch's fd: readable while anything is untaken, to be polled (POLLIN)
    by an event loop; never read it, sigport_watch_take() drains it. Linux:
    an eventfd; other POSIX systems: the read end of a non-blocking pipe;

@@ -39,8 +39,8 @@ static int push(struct sigport_watch *w, int signum,
   return 1;
 }
 
-/* Counts the delivery in every watch whose set holds signum, and rings the
-   doorbell of each that was not armed. */
+/* Counts the delivery in every watch whose set holds signum, and arms
+   each (a doorbell rings once, however many of its watches count it). */
 void sp__trip_feed(const struct sp_watch_list *list, int signum,
                    const struct sp_record *rec) {
   size_t i;
@@ -54,11 +54,7 @@ void sp__trip_feed(const struct sp_watch_list *list, int signum,
         atomic_load_explicit(&w->count[signum], SP_RELAXED) != 0 ||
         !push(w, signum, rec))
       atomic_fetch_add_explicit(&w->count[signum], 1, SP_RELEASE);
-    /* The taker exchanges `armed` back to 0 before it looks at the
-       counts: either it sees this count, or this exchange sees its 0 and
-       rings. */
-    if (!atomic_exchange_explicit(&w->armed, 1, SP_ACQ_REL))
-      sp__backend_bell_ring(w->wr);
+    sp__watch_arm(w);
   }
   errno = saved_errno;
 }

@@ -69,8 +69,67 @@ static int member(const sigport_sigset_t *set, int s) {
   return (int)((set->bits[s / 64] >> (s % 64)) & 1);
 }
 
+/* A new doorbell, for a watch of its own: 0, or a failure with nothing
+   left. */
+static int bell_new(struct sp_bell **out, const char *fn) {
+  struct sp_bell *b = sp__calloc(1, sizeof *b);
+  int rc;
+  if (b == NULL)
+    return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
+                       fn);
+  rc = sp__backend_bell_open(&b->rd, &b->wr, fn);
+  if (rc != 0) {
+    free(b);
+    return rc;
+  }
+  b->refs = 1;
+  *out = b;
+  return 0;
+}
+
+/* A watch lets go of its doorbell: the last one closes it. Under the lock
+   (or before the doorbell is shared). */
+static void bell_put(struct sp_bell *b) {
+  if (--b->refs != 0) return;
+  if (b->rd != SIGPORT_NO_SOCKET) sp__backend_bell_close(b->rd, b->wr);
+  free(b);
+}
+
+/* Drains a doorbell that no watch holds armed any more. A watch armed
+   since may have had its ring drained here: then the doorbell rings again,
+   held armed meanwhile, so that no take can bring the count to 0 and
+   drain before that ring is written; if a take brought it to 0 all the
+   same, it is drained again. */
+static void bell_settle(struct sp_bell *b) {
+  for (;;) {
+    (void)atomic_exchange_explicit(&b->rung, 0, SP_SEQ_CST);
+    sp__backend_bell_drain(b->rd);
+    if (atomic_load_explicit(&b->armed, SP_SEQ_CST) == 0) return;
+    (void)atomic_fetch_add_explicit(&b->armed, 1, SP_SEQ_CST);
+    sp__bell_ring(b);
+    if (atomic_fetch_sub_explicit(&b->armed, 1, SP_SEQ_CST) != 1) return;
+  }
+}
+
+/* Disarms a watch, first thing in a take: 1 if it was armed. The take
+   that leaves its doorbell with nothing armed drains it. */
+static int disarm(struct sigport_watch *w) {
+  if (!atomic_exchange_explicit(&w->armed, 0, SP_SEQ_CST)) return 0;
+  if (atomic_fetch_sub_explicit(&w->bell->armed, 1, SP_SEQ_CST) == 1)
+    bell_settle(w->bell);
+  return 1;
+}
+
+/* A take of a watch that was not armed found nothing: the doorbell is
+   drained if it may be readable with nothing armed (a trip that counted a
+   delivery this watch took before the trip armed it rang after). */
+static void heal(struct sp_bell *b) {
+  if (atomic_load_explicit(&b->rung, SP_SEQ_CST) &&
+      atomic_load_explicit(&b->armed, SP_SEQ_CST) == 0)
+    bell_settle(b);
+}
+
 static void free_watch(struct sigport_watch *w) {
-  if (w->rd != SIGPORT_NO_SOCKET) sp__backend_bell_close(w->rd, w->wr);
   free(w->ring);
   free(w);
 }
@@ -124,9 +183,11 @@ static int attach(struct sigport_watch *w, const char *fn) {
   return 0;
 }
 
-int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
-                       sigport_watch_t **out) {
-  static const char fn[] = "sigport_watch_open";
+/* sigport_watch_open() and sigport_watch_open_shared(): share is the
+   watch whose doorbell the new one shares, or NULL for one of its own. */
+static int open_watch(const sigport_sigset_t *set, unsigned flags,
+                      sigport_watch_t *share, int shared,
+                      sigport_watch_t **out, const char *fn) {
   struct sigport_watch *w;
   int rc, s, any = 0;
   if (flags & ~(unsigned)SP_WATCH_FLAGS)
@@ -134,6 +195,7 @@ int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
                     flags & ~(unsigned)SP_WATCH_FLAGS);
   rc = sp__check_ptr(out, fn, "w");
   if (rc == 0) rc = sp__check_ptr(set, fn, "set");
+  if (rc == 0 && shared) rc = sp__check_ptr(share, fn, "share");
   if (rc == 0) rc = sp__check_set_members(set, fn);
   if (rc != 0) return rc;
   for (s = 1; s < SIGPORT_NSIG; s++) {
@@ -153,7 +215,6 @@ int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
     return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
                        fn);
   w->flags = flags;
-  w->rd = w->wr = SIGPORT_NO_SOCKET;
   for (s = 1; s < SIGPORT_NSIG; s++)
     if (member(set, s)) w->bits[SP_WORD_OF(s)] |= SP_BIT_OF(s);
   if (flags & SIGPORT_WATCH_QUEUE) {
@@ -167,13 +228,20 @@ int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
     for (i = 0; i < SP_WATCH_RING; i++)
       atomic_init(&w->ring[i].seq, i);
   }
-  rc = sp__backend_bell_open(&w->rd, &w->wr, fn);
-  if (rc != 0) {
-    free_watch(w);
-    return rc;
+  if (share == NULL) {
+    rc = bell_new(&w->bell, fn);
+    if (rc != 0) {
+      free_watch(w);
+      return rc;
+    }
   }
   sp__backend_lock();
+  if (share != NULL) {
+    w->bell = share->bell;
+    w->bell->refs++;
+  }
   rc = attach(w, fn);
+  if (rc != 0) bell_put(w->bell);
   sp__backend_unlock();
   if (rc != 0) {
     free_watch(w);
@@ -183,8 +251,18 @@ int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
   return 0;
 }
 
+int sigport_watch_open(const sigport_sigset_t *set, unsigned flags,
+                       sigport_watch_t **out) {
+  return open_watch(set, flags, NULL, 0, out, "sigport_watch_open");
+}
+
+int sigport_watch_open_shared(const sigport_sigset_t *set, unsigned flags,
+                              sigport_watch_t *share, sigport_watch_t **out) {
+  return open_watch(set, flags, share, 1, out, "sigport_watch_open_shared");
+}
+
 sigport_socket_t sigport_watch_fd(const sigport_watch_t *w) {
-  return w != NULL ? w->rd : SIGPORT_NO_SOCKET;
+  return w != NULL ? w->bell->rd : SIGPORT_NO_SOCKET;
 }
 
 /* Takes the oldest delivery of a queue-mode ring: its signal, or 0 when
@@ -269,44 +347,42 @@ static int take_queued(struct sigport_watch *w, sigport_siginfo_t *info) {
     else
       memset(info, 0, sizeof *info);
   }
-  if (untaken_queued(w) &&
-      !atomic_exchange_explicit(&w->armed, 1, SP_ACQ_REL))
-    sp__backend_bell_ring(w->wr);
+  if (untaken_queued(w)) sp__watch_arm(w);
   return got;
 }
 
 int sigport_watch_take(sigport_watch_t *w, sigport_siginfo_t *info) {
   static const char fn[] = "sigport_watch_take";
-  int s;
+  int s, was_armed;
   if (SP_UNLIKELY(w == NULL || info == NULL)) {
     int rc = sp__check_ptr(w, fn, "w");
     if (rc != 0) return rc;
     return sp__fail(SIGPORT_EVALUE,
                     "%s: info must not be NULL (it carries the count)", fn);
   }
-  /* Drained first, then disarmed: a trip that rings after the exchange
-     below leaves the fd readable, and one whose ring this drain ate has
-     its count seen below (or rings again), so `armed` set always means
-     a readable fd. */
-  sp__backend_bell_drain(w->rd);
-  (void)atomic_exchange_explicit(&w->armed, 0, SP_ACQ_REL);
-  if (w->ring != NULL) return take_queued(w, info);
-  s = next_counted(w, 1);
-  if (s == 0) {
-    memset(info, 0, sizeof *info);
-    return 0;
+  /* Disarmed first: a trip that counts from then on finds the watch
+     disarmed and arms it again (the doorbell rings, or another watch of
+     the group keeps it readable), and one that armed it before has its
+     count seen below. */
+  was_armed = disarm(w);
+  if (w->ring != NULL) {
+    s = take_queued(w, info);
+  } else {
+    s = next_counted(w, 1);
+    if (s != 0) {
+      take_count(w, s, info);
+      /* Something left: the fd stays readable, so that a poll loop never
+         sleeps on untaken counts. Only the signals above s need a look:
+         the ones below had nothing when looked at after the disarming
+         above, and a trip that counts one of them from then on arms the
+         watch. */
+      if (s + 1 < SIGPORT_NSIG && next_counted(w, s + 1) != 0)
+        sp__watch_arm(w);
+    } else {
+      memset(info, 0, sizeof *info);
+    }
   }
-  take_count(w, s, info);
-  /* Something left: the fd stays readable, so that a poll loop never
-     sleeps on untaken counts. Only the signals above s need a look: the
-     ones below had nothing when looked at after the exchange above, and
-     a trip that counts one of them from then on finds `armed` 0 and
-     rings, or finds it set by a ring that left the fd readable. (The
-     exchanges on `armed` are ordered: a trip whose exchange came before
-     this take's made its count visible to it, and the look saw it.) */
-  if (s + 1 < SIGPORT_NSIG && next_counted(w, s + 1) != 0 &&
-      !atomic_exchange_explicit(&w->armed, 1, SP_ACQ_REL))
-    sp__backend_bell_ring(w->wr);
+  if (s == 0 && !was_armed) heal(w->bell);
   return s;
 }
 
@@ -329,12 +405,21 @@ static int detach(struct sigport_watch *w, const char *fn) {
   return 0;
 }
 
+/* A watch that no trip sees any more lets go of its doorbell: disarmed
+   first, so that the group's fd is not left readable for it. Under the
+   lock. */
+static void leave_bell(struct sigport_watch *w) {
+  if (w->bell->rd != SIGPORT_NO_SOCKET) (void)disarm(w);
+  bell_put(w->bell);
+}
+
 int sigport_watch_close(sigport_watch_t *w) {
   static const char fn[] = "sigport_watch_close";
   int rc = sp__check_ptr(w, fn, "w");
   if (rc != 0) return rc;
   sp__backend_lock();
   rc = detach(w, fn);
+  if (rc == 0) leave_bell(w);
   sp__backend_unlock();
   if (rc != 0) return rc;
   free_watch(w);
@@ -347,11 +432,15 @@ int sp__watch_open_locked(int signum, sigport_watch_t **out, const char *fn) {
   if (w == NULL)
     return sp__fail_os(SIGPORT_EOS, sp__backend_enomem(), "%s: out of memory",
                        fn);
-  w->rd = w->wr = SIGPORT_NO_SOCKET;
   w->bits[SP_WORD_OF(signum)] |= SP_BIT_OF(signum);
-  rc = sp__backend_bell_open(&w->rd, &w->wr, fn);
-  if (rc == 0) rc = attach(w, fn);
+  rc = bell_new(&w->bell, fn);
   if (rc != 0) {
+    free_watch(w);
+    return rc;
+  }
+  rc = attach(w, fn);
+  if (rc != 0) {
+    bell_put(w->bell);
     free_watch(w);
     return rc;
   }
@@ -361,7 +450,10 @@ int sp__watch_open_locked(int signum, sigport_watch_t **out, const char *fn) {
 
 int sp__watch_close_locked(sigport_watch_t *w, const char *fn) {
   int rc = detach(w, fn);
-  if (rc == 0) free_watch(w);
+  if (rc == 0) {
+    leave_bell(w);
+    free_watch(w);
+  }
   return rc;
 }
 
@@ -388,8 +480,10 @@ void sp__watch_after_fork(void) {
   for (i = 0; i < list->n; i++) {
     struct sigport_watch *w = list->w[i];
     w->attached = 0;
-    sp__backend_bell_close(w->rd, w->wr);
-    w->rd = w->wr = SIGPORT_NO_SOCKET;
+    /* Once for a group's doorbell. */
+    if (w->bell->rd != SIGPORT_NO_SOCKET)
+      sp__backend_bell_close(w->bell->rd, w->bell->wr);
+    w->bell->rd = w->bell->wr = SIGPORT_NO_SOCKET;
   }
   for (s = 1; s < SIGPORT_NSIG; s++) {
     if (sp__state.sig[s].watchers == 0) continue;

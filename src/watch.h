@@ -2,12 +2,16 @@
  * watch.h: a watch, as the trip and watch.c see it (SPEC 6.1). The trip
  * walks the published list of watches and, for each watch whose set holds
  * the signal, bumps the watch's counter for it (or, in queue mode, puts
- * the delivery in the watch's ring), then rings its doorbell when the
- * watch's `armed` flag goes from 0 to 1.
+ * the delivery in the watch's ring), then arms the watch: when its
+ * `armed` flag goes from 0 to 1, the watch is counted in its doorbell's,
+ * and the doorbell rings when that count goes from 0 to 1. A doorbell
+ * belongs to one watch, or to a group of them
+ * (sigport_watch_open_shared()).
  */
 #ifndef SIGPORT_WATCH_H
 #define SIGPORT_WATCH_H
 
+#include "backend.h"
 #include "state.h"
 
 /* The entries of a queue-mode watch's ring: a power of two. */
@@ -23,13 +27,27 @@ struct sp_cell {
   struct sp_record rec;
 };
 
+/* A doorbell: the fd that a watch, or a group of watches, is polled on. */
+struct sp_bell {
+  sigport_socket_t rd, wr;
+  /* How many of its watches are armed: it rang when this went from 0 to 1,
+     and the take that brings it back to 0 drains it. */
+  sp_atomic_int armed;
+  /* Set after each write, cleared before each drain: the fd may be
+     readable. A take that finds nothing, with nothing armed, drains a
+     doorbell that a trip rang after its watch was taken (a poll loop must
+     not spin on it). */
+  sp_atomic_int rung;
+  int refs; /* the watches that share it (under the lock) */
+};
+
 struct sigport_watch {
   unsigned flags;
   /* The signals, fixed at open: signal n is bit SP_BIT_OF(n) of word
      SP_WORD_OF(n). Plain memory, written before the watch is published. */
   unsigned long bits[SP_NWORDS];
-  sigport_socket_t rd, wr; /* the doorbell */
-  sp_atomic_int armed;     /* the doorbell rang and has not been drained */
+  struct sp_bell *bell; /* fixed at open */
+  sp_atomic_int armed;  /* counted in bell->armed since the last take */
   /* The deliveries not yet taken, per signal. In queue mode, the surplus:
      the deliveries that found the ring full, or found surplus there. */
   sp_atomic_ulong count[SIGPORT_NSIG];
@@ -50,6 +68,20 @@ struct sp_watch_list {
 
 static inline int sp__watch_has(const struct sigport_watch *w, int signum) {
   return (w->bits[SP_WORD_OF(signum)] & SP_BIT_OF(signum)) != 0;
+}
+
+/* Arms a watch that has something untaken, from the trip or a take:
+   rings its doorbell unless something armed it already. The taker
+   disarms the watch before it looks at the counts: either it sees what
+   the arming thread counted, or this exchange sees its 0. */
+static inline void sp__bell_ring(struct sp_bell *b) {
+  sp__backend_bell_ring(b->wr);
+  atomic_store_explicit(&b->rung, 1, SP_SEQ_CST);
+}
+static inline void sp__watch_arm(struct sigport_watch *w) {
+  if (!atomic_exchange_explicit(&w->armed, 1, SP_SEQ_CST) &&
+      atomic_fetch_add_explicit(&w->bell->armed, 1, SP_SEQ_CST) == 0)
+    sp__bell_ring(w->bell);
 }
 
 /* A watch of signum alone, for sigport's own use (the SIGCHLD doorbell of

@@ -41,6 +41,7 @@
   X(cancel)          \
   X(dispatch)        \
   X(watch)           \
+  X(group)           \
   X(chain)           \
   X(faults)          \
   X(child)           \

@@ -185,6 +185,12 @@ CALL(watch_zero, sigport_watch_open(&zero_set, 0, &watch_out))
 CALL(take_w_null, sigport_watch_take(NULL, &info_out))
 CALL(take_info_null, sigport_watch_take(open_watch, NULL))
 CALL(close_null, sigport_watch_close(NULL))
+CALL(shared_share_null, sigport_watch_open_shared(&some_set, 0, NULL, &watch_out))
+CALL(shared_w_null, sigport_watch_open_shared(&some_set, 0, open_watch, NULL))
+CALL(shared_set_null, sigport_watch_open_shared(NULL, 0, open_watch, &watch_out))
+CALL(shared_flags, sigport_watch_open_shared(&some_set, 0x20, open_watch, &watch_out))
+CALL(shared_empty, sigport_watch_open_shared(&empty_set, 0, open_watch, &watch_out))
+CALL(shared_kill, sigport_watch_open_shared(&kill_set, 0, open_watch, &watch_out))
 CALL(add_0, sigport_add_handler(0, handler, NULL, 0, &id_out))
 CALL(add_nsig, sigport_add_handler(SIGPORT_NSIG, handler, NULL, 0, &id_out))
 CALL(add_fn_null, sigport_add_handler(SIGUSR1, NULL, NULL, 0, &id_out))
@@ -292,6 +298,16 @@ static const struct bad_call table[] = {
     {"watch_take info NULL", take_info_null, SIGPORT_EVALUE,
      "info must not be NULL"},
     {"watch_close NULL", close_null, SIGPORT_EVALUE, "w must not be NULL"},
+    {"watch_open_shared share NULL", shared_share_null, SIGPORT_EVALUE,
+     "sigport_watch_open_shared: share must not be NULL"},
+    {"watch_open_shared w NULL", shared_w_null, SIGPORT_EVALUE,
+     "w must not be NULL"},
+    {"watch_open_shared set NULL", shared_set_null, SIGPORT_EVALUE,
+     "set must not be NULL"},
+    {"watch_open_shared flags", shared_flags, SIGPORT_EVALUE, "0x20"},
+    {"watch_open_shared empty", shared_empty, SIGPORT_EVALUE,
+     "empty signal set"},
+    {"watch_open_shared SIGKILL", shared_kill, SIGPORT_EOS, "SIGKILL"},
     {"add_handler 0", add_0, SIGPORT_EVALUE, "signal number 0 out of range"},
     {"add_handler NSIG", add_nsig, SIGPORT_EVALUE, "out of range"},
     {"add_handler fn NULL", add_fn_null, SIGPORT_EVALUE, "fn must not be NULL"},

@@ -96,6 +96,7 @@ struct op {
   unsigned flags;
   int signum;
   sigport_watch_t *w;
+  sigport_watch_t *share; /* for sigport_watch_open_shared() */
   uint64_t id;
 };
 
@@ -197,6 +198,18 @@ static void close_watch(struct op *op) {
   op->w = NULL;
 }
 
+static int open_shared(struct op *op) {
+  return sigport_watch_open_shared(&op->set, op->flags, op->share, &op->w);
+}
+/* The group's fd outlives the watch that shared it. */
+static void close_shared(struct op *op) {
+  int fd = (int)sigport_watch_fd(op->share);
+  ck_assert_int_eq((int)sigport_watch_fd(op->w), fd);
+  close_watch(op);
+  ck_assert_msg(fcntl(fd, F_GETFD) != -1,
+                "closing a shared watch closed the group's fd %d", fd);
+}
+
 static int noop_handler(int signum, const sigport_siginfo_t *info,
                         void *arg) {
   (void)signum;
@@ -245,8 +258,9 @@ static void teardown(void) {
   raw_set(SIGHUP, SIG_DFL);
 }
 
-/* One signal: calloc (the watch), malloc (the list), the doorbell, and
-   two sigaction() calls (the saved action, the trip). */
+/* One signal: calloc (the watch, its doorbell), malloc (the list), the
+   doorbell's fd, and two sigaction() calls (the saved action, the
+   trip). */
 START_TEST(test_watch_open_one) {
   struct op op;
   int counts[N_CALLS];
@@ -257,7 +271,7 @@ START_TEST(test_watch_open_one) {
   sigport_sigemptyset(&op.set);
   sigport_sigaddset(&op.set, SIGUSR1);
   fail_all(&op, counts);
-  ck_assert_int_eq(count_of(counts, SP_CALL_CALLOC), 1);
+  ck_assert_int_eq(count_of(counts, SP_CALL_CALLOC), 2);
   ck_assert_int_eq(count_of(counts, SP_CALL_MALLOC), 1);
   ck_assert_int_eq(count_of(counts, SP_CALL_SIGACTION), 2);
 #if defined(__linux__)
@@ -293,7 +307,7 @@ START_TEST(test_watch_open_queue_beside) {
   sigport_sigaddset(&op.set, SIGUSR1);
   sigport_sigaddset(&op.set, SIGUSR2);
   fail_all(&op, counts);
-  ck_assert_int_eq(count_of(counts, SP_CALL_CALLOC), 1);
+  ck_assert_int_eq(count_of(counts, SP_CALL_CALLOC), 2);
   ck_assert_int_eq(count_of(counts, SP_CALL_MALLOC), 2);
   /* HUP and USR1 are taken (two calls each); USR2 has the trip. */
   ck_assert_int_eq(count_of(counts, SP_CALL_SIGACTION), 4);
@@ -303,6 +317,42 @@ START_TEST(test_watch_open_queue_beside) {
     ck_assert_int_eq(sigaction(SIGHUP, NULL, &sa), 0);
     ck_assert(sa.sa_handler == SIG_IGN);
   }
+}
+END_TEST
+
+/* A watch that shares another's doorbell makes no fd: calloc (the watch)
+   and malloc (the list) for it, and the two sigaction() calls of a signal
+   of its own. A failure leaves the group as it was: closing the watch it
+   would have shared with closes the fd, which a reference left behind
+   would keep open. */
+START_TEST(test_watch_open_shared) {
+  struct op op;
+  sigport_sigset_t usr2;
+  sigport_watch_t *share;
+  int counts[N_CALLS], fd;
+  sigport_sigemptyset(&usr2);
+  sigport_sigaddset(&usr2, SIGUSR2);
+  SP_ASSERT_OK(sigport_watch_open(&usr2, 0, &share));
+  fd = (int)sigport_watch_fd(share);
+  memset(&op, 0, sizeof op);
+  op.name = "sigport_watch_open_shared(SIGUSR1)";
+  op.make = open_shared;
+  op.undo = close_shared;
+  op.share = share;
+  sigport_sigemptyset(&op.set);
+  sigport_sigaddset(&op.set, SIGUSR1);
+  fail_all(&op, counts);
+  ck_assert_int_eq(count_of(counts, SP_CALL_CALLOC), 1);
+  ck_assert_int_eq(count_of(counts, SP_CALL_MALLOC), 1);
+  ck_assert_int_eq(count_of(counts, SP_CALL_SIGACTION), 2);
+  ck_assert_int_eq(count_of(counts, SP_CALL_EVENTFD), 0);
+  ck_assert_int_eq(count_of(counts, SP_CALL_PIPE), 0);
+  ck_assert_int_eq(count_of(counts, SP_CALL_FCNTL), 0);
+  ck_assert_int_eq(fcntl(fd, F_GETFD) != -1, 1);
+  SP_ASSERT_OK(sigport_watch_close(share));
+  ck_assert_msg(fcntl(fd, F_GETFD) == -1 && errno == EBADF,
+                "the group's fd %d is still open after its last watch closed",
+                fd);
 }
 END_TEST
 
@@ -551,7 +601,7 @@ START_TEST(test_watch_child) {
   ck_assert_int_eq(count_of(counts, SP_CALL_EPOLL_CTL), fallback ? 1 : 2);
   ck_assert_int_eq(count_of(counts, SP_CALL_PIDFD_OPEN), fallback ? 0 : 1);
   ck_assert_int_eq(count_of(counts, SP_CALL_EVENTFD), 1);
-  ck_assert_int_eq(count_of(counts, SP_CALL_CALLOC), fallback ? 3 : 2);
+  ck_assert_int_eq(count_of(counts, SP_CALL_CALLOC), fallback ? 4 : 2);
   ck_assert_int_eq(count_of(counts, SP_CALL_MALLOC), fallback ? 1 : 0);
   close(ready[1]);
   ck_assert_int_eq(waitpid(watched_child, &status, 0), watched_child);
@@ -573,6 +623,7 @@ Suite *sp_suite_faults(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_watch_open_one);
   tcase_add_test(tc, test_watch_open_queue_beside);
+  tcase_add_test(tc, test_watch_open_shared);
   tcase_add_test(tc, test_add_handler);
   tcase_add_test(tc, test_add_handler_chain);
   tcase_add_test(tc, test_failed_install_saves_nothing);

@@ -1697,6 +1697,94 @@ START_TEST(test_watch_storm_threads) {
 }
 END_TEST
 
+/* A group: three watches on one socket. SIGTERM raised and the console's
+   CTRL_C and CTRL_BREAK, each counted by the watches that hold it; the
+   socket is readable while any of them has something, and quiet once all
+   is taken. Then a storm of raises from two threads into the group, one
+   take from each watch per wakeup, exact for each. */
+START_TEST(test_watch_group) {
+  sigport_sigset_t term = one_signal(SIGPORT_SIGTERM),
+                   console = one_signal(SIGPORT_SIGINT),
+                   both = one_signal(SIGPORT_SIGTERM);
+  sigport_watch_t *w[3];
+  sigport_siginfo_t info;
+  sigport_socket_t fd;
+  unsigned long got[3] = {0, 0, 0};
+  HANDLE t[2];
+  int i;
+  sigport_sigaddset(&console, SIGPORT_SIGBREAK);
+  sigport_sigaddset(&both, SIGPORT_SIGINT);
+  SP_ASSERT_OK(sigport_watch_open(&term, 0, &w[0]));
+  SP_ASSERT_OK(sigport_watch_open_shared(&console, SIGPORT_WATCH_QUEUE, w[0],
+                                         &w[1]));
+  SP_ASSERT_OK(sigport_watch_open_shared(&both, 0, w[1], &w[2]));
+  fd = sigport_watch_fd(w[0]);
+  ck_assert(fd != SIGPORT_NO_SOCKET);
+  ck_assert(sigport_watch_fd(w[1]) == fd && sigport_watch_fd(w[2]) == fd);
+  ck_assert(!socket_readable(fd));
+
+  SP_ASSERT_OK(sigport_raise(SIGPORT_SIGTERM));
+  ck_assert(socket_readable(fd));
+  ck_assert_int_eq(sigport_watch_take(w[1], &info), 0);
+  ck_assert_int_eq(sigport_watch_take(w[0], &info), SIGPORT_SIGTERM);
+  ck_assert(socket_readable(fd));
+  ck_assert_int_eq(sigport_watch_take(w[2], &info), SIGPORT_SIGTERM);
+  ck_assert(!socket_readable(fd));
+
+  ck_assert_int_eq(console_call(CTRL_BREAK_EVENT), TRUE);
+  ck_assert_int_eq(console_call(CTRL_C_EVENT), TRUE);
+  ck_assert(socket_readable(fd));
+  ck_assert_int_eq(sigport_watch_take(w[0], &info), 0);
+  ck_assert_int_eq(sigport_watch_take(w[2], &info), SIGPORT_SIGINT);
+  ck_assert_int_eq(info.code, CTRL_C_EVENT);
+  ck_assert(socket_readable(fd));
+  ck_assert_int_eq(sigport_watch_take(w[1], &info), SIGPORT_SIGBREAK);
+  ck_assert(socket_readable(fd));
+  ck_assert_int_eq(sigport_watch_take(w[1], &info), SIGPORT_SIGINT);
+  ck_assert_int_eq(info.count, 1);
+  ck_assert(!socket_readable(fd));
+  ck_assert_int_eq(sigport_pending(), 0);
+
+  for (i = 0; i < 2; i++) {
+    t[i] = (HANDLE)_beginthreadex(NULL, 0, raise_term, NULL, 0, NULL);
+    ck_assert(t[i] != NULL);
+  }
+  while (got[0] < 2 * SP_WIN_STORM || got[2] < 2 * SP_WIN_STORM) {
+    fd_set rd;
+    struct timeval limit = {30, 0};
+    FD_ZERO(&rd);
+    FD_SET((SOCKET)fd, &rd);
+    ck_assert_msg(select(0, &rd, NULL, NULL, &limit) == 1,
+                  "the group's socket stayed quiet for 30 s with %lu and %lu "
+                  "of %d raises taken", got[0], got[2], 2 * SP_WIN_STORM);
+    for (i = 0; i < 3; i++) {
+      int s = sigport_watch_take(w[i], &info);
+      ck_assert_msg(s == 0 || (i != 1 && s == SIGPORT_SIGTERM),
+                    "watch %d took %d", i, s);
+      if (s != 0) got[i] += info.count;
+    }
+  }
+  for (i = 0; i < 2; i++) {
+    ck_assert_int_eq(WaitForSingleObject(t[i], INFINITE), WAIT_OBJECT_0);
+    CloseHandle(t[i]);
+  }
+  ck_assert_uint_eq(got[0], 2 * SP_WIN_STORM);
+  ck_assert_uint_eq(got[2], 2 * SP_WIN_STORM);
+  for (i = 0; i < 3; i++) ck_assert_int_eq(sigport_watch_take(w[i], &info), 0);
+  ck_assert(!socket_readable(fd));
+  /* The socket outlives the watch that made it. */
+  SP_ASSERT_OK(sigport_watch_close(w[0]));
+  SP_ASSERT_OK(sigport_raise(SIGPORT_SIGTERM));
+  ck_assert(socket_readable(fd));
+  ck_assert_int_eq(sigport_watch_take(w[2], &info), SIGPORT_SIGTERM);
+  ck_assert(!socket_readable(fd));
+  SP_ASSERT_OK(sigport_watch_close(w[1]));
+  SP_ASSERT_OK(sigport_watch_close(w[2]));
+  /* Given back: the console events are the system's again. */
+  ck_assert_int_eq(console_call(CTRL_C_EVENT), FALSE);
+}
+END_TEST
+
 static int win_tagged_order[8], win_ntagged;
 static int win_tagged(int signum, const sigport_siginfo_t *info, void *arg) {
   (void)signum;
@@ -1752,6 +1840,10 @@ START_TEST(test_watch_bad_input) {
   SP_ASSERT_FAILS(sigport_watch_open(NULL, 0, &w), SIGPORT_EVALUE, "set");
   SP_ASSERT_FAILS(sigport_watch_take(NULL, &info), SIGPORT_EVALUE, "w");
   SP_ASSERT_FAILS(sigport_watch_close(NULL), SIGPORT_EVALUE, "w");
+  sigport_sigaddset(&set, SIGPORT_SIGTERM);
+  SP_ASSERT_FAILS(sigport_watch_open_shared(&set, 0, NULL, &w),
+                  SIGPORT_EVALUE, "share must not be NULL");
+  ck_assert_ptr_null(w);
   SP_ASSERT_FAILS(sigport_add_handler(3, win_tagged, NULL, 0, &id),
                   SIGPORT_EVALUE, "3");
   ck_assert(sigport_watch_fd(NULL) == SIGPORT_NO_SOCKET);
@@ -1801,6 +1893,7 @@ Suite *sp_suite_win32(void) {
   tcase_add_test(tc, test_watch_raised);
   tcase_add_test(tc, test_watch_console_mapping);
   tcase_add_test(tc, test_watch_storm_threads);
+  tcase_add_test(tc, test_watch_group);
   tcase_add_test(tc, test_added_handlers);
   tcase_add_test(tc, test_watch_bad_input);
   suite_add_tcase(s, tc);

@@ -261,11 +261,10 @@ int sp__backend_child_ready(void) {
 void sp__backend_child_kick(void) {
   if (kick_wr != -1) {
     sp__backend_bell_ring(kick_wr);
-  } else if (bell != NULL &&
-             !atomic_exchange_explicit(&bell->armed, 1, SP_ACQ_REL)) {
+  } else if (bell != NULL) {
     /* The fallback's watch: armed as a trip arms it, and emptied by the
        harvest's takes. */
-    sp__backend_bell_ring(bell->wr);
+    sp__watch_arm(bell);
   }
 }
 
