@@ -1,13 +1,13 @@
 /*
  * fanout.c: the fan-out workload, written once for every peer (fanout.h).
  *
- *   fanout_PEER one|threads N ROUNDS K
+ *   fanout_PEER one|shared|threads N ROUNDS K
  *
  * One signal (SIGUSR1), N consumers of it.
  *   Round trips: ROUNDS times, kill(getpid(), SIGUSR1), then wait until
- *     every consumer has seen it (mode one: turn the peer's loop; mode
- *     threads: sleep on an eventfd that the last consumer to see it
- *     writes). Wall time and CPU time (getrusage, every thread) per
+ *     every consumer has seen it (modes one and shared: turn the peer's
+ *     loop; mode threads: sleep on an eventfd that the last consumer to
+ *     see it writes). Wall time and CPU time (getrusage, every thread) per
  *     signal. Every consumer must see every signal once.
  *   Burst: K kill(getpid(), SIGUSR1) back to back, without waiting, then
  *     wait until no consumer's count has moved for 20 ms. The kernel's
@@ -173,7 +173,7 @@ static void *thread_body(void *arg) {
 }
 
 static void usage(const char *argv0) {
-  fprintf(stderr, "usage: %s one|threads N ROUNDS K\n", argv0);
+  fprintf(stderr, "usage: %s one|shared|threads N ROUNDS K\n", argv0);
   exit(2);
 }
 
@@ -185,11 +185,13 @@ int fan_main(const struct fan_peer *p, int argc, char **argv) {
   long rounds, k, i;
   int64_t t0, c0, t1, c1;
   char name[64];
-  int n;
+  int n, shared = 0;
   peer = p;
   if (argc != 5) usage(argv[0]);
   if (strcmp(argv[1], "one") == 0)
     threaded = 0;
+  else if (strcmp(argv[1], "shared") == 0)
+    shared = 1;
   else if (strcmp(argv[1], "threads") == 0)
     threaded = 1;
   else
@@ -221,7 +223,10 @@ int fan_main(const struct fan_peer *p, int argc, char **argv) {
         fan_die("pthread_create");
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     wait_ack();
-  } else if (p->open_all(SIG, n) != 0) {
+  } else if (shared && p->open_shared == NULL) {
+    bench_row("fanout", name, "unsupported", 1, "");
+    return 0;
+  } else if ((shared ? p->open_shared : p->open_all)(SIG, n) != 0) {
     fprintf(stderr, "fanout: %s: cannot open %d consumers\n", p->name, n);
     return 2;
   }

@@ -3,8 +3,10 @@
  *
  * Each program (fanout_sigport, fanout_libuv, fanout_glib) is one library
  * seen through this interface; fanout.c is the workload, written once.
- * Two modes:
+ * Three modes:
  *   one      N consumers, all polled by the thread that sends the signal;
+ *   shared   the same, but the N consumers share one fd: the thread polls
+ *            that one (for the peers that have such consumers);
  *   threads  N threads, each with a consumer of its own, each polling it;
  *            the sending thread waits until the last one has seen it.
  * A consumer reports what it saw with fan_seen(i, count), count being the
@@ -23,9 +25,15 @@ struct fan_peer {
   int (*init)(void);
   /* Mode one: opens consumers 0 .. n-1 of signum. 0 or -1. */
   int (*open_all)(int signum, int n);
-  /* Mode one: waits up to timeout_ms (-1: no limit) for any consumer to
-     have something, and takes what each one has, calling fan_seen(). */
+  /* Mode shared: opens consumers 0 .. n-1 of signum, all sharing one fd,
+     which turn() then polls. 0 or -1. NULL when the peer has no such
+     mode. */
+  int (*open_shared)(int signum, int n);
+  /* Modes one and shared: waits up to timeout_ms (-1: no limit) for any
+     consumer to have something, and takes what each one has, calling
+     fan_seen(). */
   void (*turn)(int timeout_ms);
+  /* Modes one and shared. */
   void (*close_all)(void);
   /* Mode threads: the body of consumer thread i. It opens its consumer of
      signum, calls fan_ready(), then takes what comes (fan_seen()) until

@@ -56,7 +56,7 @@ static void g_close_all(void) {
 
 static void g_fini(void) {}
 
-static const struct fan_peer peer = {"glib", g_init,      g_open_all, g_turn,
-                                     g_close_all, NULL, g_fini};
+static const struct fan_peer peer = {"glib", g_init,      g_open_all, NULL,
+                                     g_turn, g_close_all, NULL,       g_fini};
 
 int main(int argc, char **argv) { return fan_main(&peer, argc, argv); }

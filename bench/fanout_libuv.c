@@ -78,8 +78,8 @@ static void u_thread_main(int i, int signum) {
 
 static void u_fini(void) {}
 
-static const struct fan_peer peer = {"libuv",     u_init,      u_open_all,
-                                     u_turn,      u_close_all, u_thread_main,
-                                     u_fini};
+static const struct fan_peer peer = {"libuv",       u_init, u_open_all,
+                                     NULL,          u_turn, u_close_all,
+                                     u_thread_main, u_fini};
 
 int main(int argc, char **argv) { return fan_main(&peer, argc, argv); }

@@ -263,6 +263,8 @@ def watch_check_ir(path, ir_n):
 
 FAN_ARMS = [
     ("sigport/one", "sigport: N watches, one thread polls their N fds"),
+    ("sigport/shared", "sigport: N watches sharing one fd, one thread polls "
+     "it"),
     ("sigport/threads", "sigport: N threads, a watch each"),
     ("libuv/one", "libuv: N uv_signal_t on one loop"),
     ("libuv/threads", "libuv: N threads, a loop and a uv_signal_t each"),
@@ -270,7 +272,8 @@ FAN_ARMS = [
     ("python/one", "CPython: a handler and the wakeup fd"),
 ]
 # Each arm's libuv of the same shape, for the ratio.
-FAN_REF = {"sigport/threads": "libuv/threads",
+FAN_REF = {"sigport/shared": "libuv/one",
+           "sigport/threads": "libuv/threads",
            "libuv/threads": "libuv/threads"}
 
 
@@ -293,9 +296,11 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
              "(`getrusage`, every thread) per signal. Median of the runs. "
              "A sigport watch is polled on its fd and taken once a wakeup "
              "(a take that leaves something untaken leaves the fd "
-             "readable). *× libuv* divides by libuv in the same shape: one "
-             "loop with N handles for the one-thread arms, N loops for the "
-             "threads arms.")
+             "readable); the shared arm's watches are one group "
+             "(`sigport_watch_open_shared()`): one fd, polled alone, and "
+             "when it is readable one take from every watch. *× libuv* "
+             "divides by libuv in the same shape: one loop with N handles "
+             "for the one-thread arms, N loops for the threads arms.")
     rep.line()
     rep.line(f"*Seen / sent*: the sender sends {fmt(k_sent)} signals back "
              "to back without waiting (each delivered before `kill()` "
@@ -368,38 +373,53 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
              "signal and wakes GLib's worker thread, which makes every "
              "source of that signal ready: each source is called once for "
              "however many deliveries came since its last call, and every "
-             "round trip goes through that thread. A sigport watch costs "
-             "two system calls a delivery: the trip's write to the watch's "
-             "eventfd (only when it was drained) and the take's read that "
-             "drains it; libuv's N handles on one loop cost a write each "
-             "and one read of the pipe for them all.")
+             "round trip goes through that thread. A sigport watch with an "
+             "fd of its own costs two system calls a delivery: the trip's "
+             "write to the watch's eventfd (only when it was drained) and "
+             "the take's read that drains it, so N watches cost 2N, and "
+             "the poll looks at N fds. The N watches of the shared arm "
+             "cost two for them all, and the poll looks at one fd: the trip "
+             "counts the delivery in each watch and writes the group's "
+             "eventfd once (when no watch of the group was armed), and of "
+             "the N takes only the one that leaves the group with nothing "
+             "armed reads it. What still grows with N is in user space: "
+             "the trip counts and arms each watch, the loop takes from "
+             "each (table 7a). libuv's N handles on one loop cost a write "
+             "each and one read of the pipe for them all, and its handler "
+             "takes a lock that is a pipe: a read and a write more.")
     rep.line()
 
     # Instructions.
     ir = {(a, n): R.med("fanir", a, f"Ir@{n}") for a in
-          ("sigport/one", "libuv/one") for n in (1, 8)}
+          ("sigport/one", "sigport/shared", "libuv/one") for n in (1, 8)}
     if any(v is not None for v in ir.values()):
         rep.line("### 7a. Instructions per fan-out round trip")
         rep.line()
         rep.line("User-space instructions (callgrind Ir) of the one-thread "
                  f"arms, {fan_ir_n} round trips divided by {fan_ir_n}: the "
                  "whole round trip (the loop, `kill`, the handler, the "
-                 "poll, every take or callback).")
+                 "poll, every take or callback). The shared arm runs at 8 "
+                 "only: with one watch it is the watches arm.")
         rep.line()
         rows = []
         for n in (1, 8):
-            s_, u = ir[("sigport/one", n)], ir[("libuv/one", n)]
-            rows.append([str(n), fmt(s_), fmt(u), fmt_ratio(ratio(s_, u))])
+            s_, g, u = (ir[("sigport/one", n)], ir[("sigport/shared", n)],
+                        ir[("libuv/one", n)])
+            rows.append([str(n), fmt(s_), fmt(u), fmt_ratio(ratio(s_, u)),
+                         fmt(g), fmt_ratio(ratio(g, u))])
             rep.tsv_row("fanir", "sigport/one", f"Ir@{n}", s_, "Ir", None,
                         ratio(s_, u))
+            if g is not None:
+                rep.tsv_row("fanir", "sigport/shared", f"Ir@{n}", g, "Ir",
+                            None, ratio(g, u))
             rep.tsv_row("fanir", "libuv/one", f"Ir@{n}", u, "Ir")
-        rep.table(["consumers", "sigport watches Ir", "libuv Ir",
-                   "× libuv"], rows)
+        rep.table(["consumers", "sigport watches Ir", "libuv Ir", "× libuv",
+                   "sigport, one shared fd Ir", "× libuv"], rows)
     funcs = parse_functions(fan_lines, fan_ir_n * 8) if fan_lines else []
     if funcs:
-        rep.line("Where sigport's go at 8 watches, per delivery to one "
-                 "watch (self cost, callgrind `--inclusive=no`, divided by "
-                 "8 × the round trips):")
+        rep.line("Where sigport's go at 8 watches with an fd each, per "
+                 "delivery to one watch (self cost, callgrind "
+                 "`--inclusive=no`, divided by 8 × the round trips):")
         rep.line()
         function_table(rep, funcs, rep_outdir, 1)
         lines = sorted(((ir_, text.strip(), f) for f, ir_, text in
@@ -413,6 +433,16 @@ def fanout(rep, R, targets, fan_lines, fan_ir_n, quick):
             rep.table(["line", "Ir"],
                       [[f"`{text}`", fmt(ir_ / (fan_ir_n * 8))]
                        for ir_, text, f in lines])
+    funcs = []
+    if fan_lines:
+        funcs = parse_functions(os.path.join(
+            os.path.dirname(fan_lines), "fanout-sigport-shared-lines.txt"),
+            fan_ir_n * 8)
+    if funcs:
+        rep.line("The same for the 8 watches of the shared arm, one group "
+                 "with one fd:")
+        rep.line()
+        function_table(rep, funcs, rep_outdir, 1)
 
 
 # The child-reaping workload's arms: (name, label, how its children start).
