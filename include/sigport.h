@@ -836,8 +836,10 @@ SIGPORT_EXTERN int sigport_watch_open_shared(const sigport_sigset_t *set,
                                              sigport_watch_t *share,
                                              sigport_watch_t **w);
 
-/* The watch's fd: readable while anything is untaken, to be polled (POLLIN)
-   by an event loop; never read it, sigport_watch_take() drains it. Linux:
+/* The watch's fd: readable while anything is untaken (for a group of
+   sigport_watch_open_shared(), in any watch of the group), to be polled
+   (POLLIN) by an event loop; never read it, sigport_watch_take() drains
+   it. Linux:
    an eventfd; other POSIX systems: the read end of a non-blocking pipe;
    Windows: a socket (select(), WSAPoll()). SIGPORT_NO_SOCKET if w is NULL.
    The trip writes to it only when it goes from drained to readable, so it
@@ -862,14 +864,17 @@ SIGPORT_EXTERN sigport_socket_t sigport_watch_fd(const sigport_watch_t *w);
      payloads were dropped), lowest signal first. While a signal has
      surplus not yet taken, its new deliveries join the surplus, so that
      each signal's deliveries come out in order.
-   When it leaves something untaken, the fd stays readable.
+   When it leaves something untaken, the fd stays readable; in a group, it
+   stays readable while any watch of the group has something untaken.
    Errors: SIGPORT_EVALUE for w or info NULL (info carries the count). Any
    thread. All platforms. */
 SIGPORT_EXTERN int sigport_watch_take(sigport_watch_t *w,
                                       sigport_siginfo_t *info);
 
 /* Closes the watch and frees it: using it afterwards is undefined, as
-   after free(). What it had not taken is dropped. Closing the last watch
+   after free(). What it had not taken is dropped. The fd of a group stays
+   open, for its other watches, until the last of them closes. Closing the
+   last watch
    of a signal that has no sigport handler puts back the disposition saved
    when sigport first took it (SIG_IGN for an ignored one), but only if
    sigport's raw handler is still the installed action; another action
