@@ -11,10 +11,13 @@
  *            one fd and, when it is readable, takes once from every watch
  *            (the fd stays readable while any of them has something
  *            untaken).
- *   threads  a watch per thread; each thread poll()s its fd and takes.
+ *   threads  a watch per thread; each thread runs an epoll loop on its fd,
+ *            as each of libuv's loops does on its pipe, and takes.
  */
 #include <poll.h>
 #include <stdio.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "fanout.h"
 #include "sigport.h"
@@ -85,17 +88,23 @@ static void s_close_all(void) {
 
 static void s_thread_main(int i, int signum) {
   sigport_watch_t *w = open_one(signum, NULL);
-  struct pollfd p;
+  struct epoll_event ev;
+  int ep;
   if (w == NULL) fan_die("sigport_watch_open");
-  p.fd = sigport_watch_fd(w);
-  p.events = POLLIN;
+  ep = epoll_create1(EPOLL_CLOEXEC);
+  if (ep < 0) fan_die("epoll_create1");
+  ev.events = EPOLLIN;
+  ev.data.u64 = 0;
+  if (epoll_ctl(ep, EPOLL_CTL_ADD, (int)sigport_watch_fd(w), &ev) != 0)
+    fan_die("epoll_ctl");
   fan_ready();
   for (;;) {
     sigport_siginfo_t info;
-    if (poll(&p, 1, -1) <= 0) continue;
+    if (epoll_wait(ep, &ev, 1, -1) <= 0) continue;
     if (sigport_watch_take(w, &info) > 0) fan_seen(i, info.count);
     if (fan_stopping()) break;
   }
+  close(ep);
   sigport_watch_close(w);
 }
 

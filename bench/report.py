@@ -265,7 +265,8 @@ FAN_ARMS = [
     ("sigport/one", "sigport: N watches, one thread polls their N fds"),
     ("sigport/shared", "sigport: N watches sharing one fd, one thread polls "
      "it"),
-    ("sigport/threads", "sigport: N threads, a watch each"),
+    ("sigport/threads", "sigport: N threads, an epoll loop on a watch "
+     "each"),
     ("libuv/one", "libuv: N uv_signal_t on one loop"),
     ("libuv/threads", "libuv: N threads, a loop and a uv_signal_t each"),
     ("glib/one", "GLib: N g_unix_signal_add sources, one context"),
