@@ -11,6 +11,7 @@
 #else
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <time.h>
@@ -121,6 +122,80 @@ void sp_sleep_ms(int ms) {
 }
 
 #if !defined(_WIN32)
+sigport_sigset_t sp_set_of(int signum) {
+  sigport_sigset_t set;
+  sigport_sigemptyset(&set);
+  sigport_sigaddset(&set, signum);
+  return set;
+}
+
+int sp_raw_is_default(int signum) {
+  struct sigaction sa;
+  ck_assert_int_eq(sigaction(signum, NULL, &sa), 0);
+  return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL;
+}
+
+int sp_fd_readable(int fd) {
+  struct pollfd p;
+  int rc;
+  p.fd = fd;
+  p.events = POLLIN;
+  p.revents = 0;
+  do rc = poll(&p, 1, 0);
+  while (rc < 0 && errno == EINTR);
+  return rc == 1 && (p.revents & POLLIN);
+}
+
+void sp_queue_self(int signum, int value) {
+  union sigval v;
+  memset(&v, 0, sizeof v);
+  v.sival_int = value;
+  ck_assert_int_eq(sigqueue(getpid(), signum, v), 0);
+}
+
+ssize_t sp_read_byte(int fd, char *c) {
+  ssize_t n;
+  do n = read(fd, c, 1);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+void *sp_storm_sender(void *arg) {
+  struct sp_storm *st = arg;
+  char c = 'd';
+  int i;
+  /* The deliveries go to the other threads. */
+  sigport_thread_block(NULL);
+  for (i = 0; i < st->sends; i++) {
+    union sigval v;
+    memset(&v, 0, sizeof v);
+    v.sival_int = i;
+    if (sigqueue(getpid(), st->signum, v) != 0) {
+      st->failed = errno;
+      break;
+    }
+  }
+  if (write(st->done_fd, &c, 1) != 1) st->failed = errno;
+  return NULL;
+}
+
+void sp_paced_sender(pid_t to, int signum, int sends, int batch, int up_wr,
+                     int down_rd) {
+  int b, k;
+  char c = 'b';
+  for (b = 0; b < sends / batch; b++) {
+    for (k = 0; k < batch; k++) {
+      union sigval v;
+      memset(&v, 0, sizeof v);
+      v.sival_int = b * batch + k;
+      if (sigqueue(to, signum, v) != 0) _exit(3);
+    }
+    if (write(up_wr, &c, 1) != 1) _exit(4);
+    if (sp_read_byte(down_rd, &c) != 1) _exit(5);
+  }
+  _exit(0);
+}
+
 void sp_drain_blocked(void) {
   struct timespec zero = {0, 0};
   sigset_t pending;

@@ -99,9 +99,50 @@ extern int sp_norder;
 int sp_order_handler(int signum, const sigport_siginfo_t *info, void *arg);
 
 #if !defined(_WIN32)
+#include <stdatomic.h>
+#include <sys/types.h>
+
 /* Takes every signal left pending while blocked in this thread or the
    process, so that unblocking raises nothing. */
 void sp_drain_blocked(void);
+
+/* The set of signum alone. */
+sigport_sigset_t sp_set_of(int signum);
+
+/* Whether signum's raw disposition (sigaction()) is SIG_DFL. */
+int sp_raw_is_default(int signum);
+
+/* Whether fd is readable now (poll(), no wait). */
+int sp_fd_readable(int fd);
+
+/* sigqueue()s signum with the int `value` to this process: delivered
+   before it returns when no other thread can take it. */
+void sp_queue_self(int signum, int value);
+
+/* read() of one byte, retried on EINTR. */
+ssize_t sp_read_byte(int fd, char *c);
+
+/* A storm from a thread: sp_storm_sender() blocks every signal in its
+   thread, sigqueue()s `sends` deliveries of signum to the process (values
+   0, 1, ...), then writes one byte to done_fd. failed: the errno of what
+   failed, or 0. */
+struct sp_storm {
+  int signum;
+  int sends;
+  int done_fd;
+  atomic_int failed;
+};
+void *sp_storm_sender(void *storm);
+
+/* The body of a forked sender, paced by its parent: sigqueue()s `sends`
+   deliveries of signum to `to` (values 0, 1, ...) in batches of `batch`,
+   writes a byte to up_wr after each batch, and reads one from down_rd
+   before the next, so that the parent has taken each batch before the
+   next comes (RLIMIT_SIGPENDING is never reached, and what the parent
+   counts is never more than what was sent). _exit()s 0, or 3 to 5 when
+   sigqueue(), the write or the read failed. */
+void sp_paced_sender(pid_t to, int signum, int sends, int batch, int up_wr,
+                     int down_rd);
 
 /* The calling thread's kernel id, for the two waits below. */
 long sp_thread_id(void);

@@ -24,13 +24,6 @@
 static void setup(void) { ck_assert_int_eq(sigport_init(0), 0); }
 static void teardown(void) { sigport_shutdown(); }
 
-static void queue_self(int signum, int value) {
-  union sigval v;
-  memset(&v, 0, sizeof v);
-  v.sival_int = value;
-  ck_assert_int_eq(sigqueue(getpid(), signum, v), 0);
-}
-
 static struct sigaction raw_get(int signum) {
   struct sigaction sa;
   ck_assert_int_eq(sigaction(signum, NULL, &sa), 0);
@@ -105,8 +98,8 @@ START_TEST(test_order_and_results) {
     sigaddset(&set, hi);
     ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, &set, &old), 0);
     /* A standard signal: one pending delivery. */
-    queue_self(lo, 41);
-    queue_self(hi, 0);
+    sp_queue_self(lo, 41);
+    sp_queue_self(hi, 0);
     ck_assert_int_eq(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
   }
   /* Every handler of lo ran, primary first, with the same delivery; the
@@ -271,7 +264,7 @@ START_TEST(test_chain_siginfo) {
   ck_assert((raw_get(SIGUSR1).sa_flags & SA_SIGINFO) &&
             raw_get(SIGUSR1).sa_sigaction != chained_siginfo);
   for (i = 0; i < n; i++) {
-    queue_self(SIGUSR1, i);
+    sp_queue_self(SIGUSR1, i);
     /* Each delivery is its own: dispatched before the next. */
     SP_ASSERT_OK(sigport_dispatch());
   }

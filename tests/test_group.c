@@ -27,36 +27,7 @@
 static void setup(void) { ck_assert_int_eq(sigport_init(0), 0); }
 static void teardown(void) { sigport_shutdown(); }
 
-static sigport_sigset_t one(int signum) {
-  sigport_sigset_t set;
-  sigport_sigemptyset(&set);
-  sigport_sigaddset(&set, signum);
-  return set;
-}
-
-static int is_raw_default(int signum) {
-  struct sigaction sa;
-  ck_assert_int_eq(sigaction(signum, NULL, &sa), 0);
-  return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL;
-}
-
-static int readable(sigport_socket_t fd) {
-  struct pollfd p = {fd, POLLIN, 0};
-  int rc;
-  do rc = poll(&p, 1, 0);
-  while (rc < 0 && errno == EINTR);
-  return rc == 1 && (p.revents & POLLIN);
-}
-
 static int fd_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
-
-/* Delivered before sigqueue() returns: the test thread is the only one. */
-static void queue_self(int signum, int value) {
-  union sigval v;
-  memset(&v, 0, sizeof v);
-  v.sival_int = value;
-  ck_assert_int_eq(sigqueue(getpid(), signum, v), 0);
-}
 
 static void expect_take(sigport_watch_t *w, int signum, unsigned long count,
                         int value, const char *what) {
@@ -74,8 +45,8 @@ static void expect_take(sigport_watch_t *w, int signum, unsigned long count,
    any has something, quiet once all is taken; the fd outlives the watch
    that made it and closes with the last. */
 START_TEST(test_group_basic) {
-  sigport_sigset_t usr1 = one(SIGUSR1), both = one(SIGUSR1),
-                   usr2 = one(SIGUSR2);
+  sigport_sigset_t usr1 = sp_set_of(SIGUSR1), both = sp_set_of(SIGUSR1),
+                   usr2 = sp_set_of(SIGUSR2);
   sigport_watch_t *a, *b, *c;
   int fd;
   sigport_sigaddset(&both, SIGUSR2);
@@ -87,51 +58,51 @@ START_TEST(test_group_basic) {
   ck_assert_int_ge(fd, 0);
   ck_assert_int_eq((int)sigport_watch_fd(b), fd);
   ck_assert_int_eq((int)sigport_watch_fd(c), fd);
-  ck_assert(!readable(fd));
-  ck_assert(!is_raw_default(SIGUSR2));
+  ck_assert(!sp_fd_readable(fd));
+  ck_assert(!sp_raw_is_default(SIGUSR2));
 
-  queue_self(SIGUSR1, 11);
-  ck_assert(readable(fd));
+  sp_queue_self(SIGUSR1, 11);
+  ck_assert(sp_fd_readable(fd));
   expect_take(a, SIGUSR1, 1, 11, "a, SIGUSR1");
-  ck_assert_msg(readable(fd), "b's SIGUSR1 is untaken, the fd is quiet");
+  ck_assert_msg(sp_fd_readable(fd), "b's SIGUSR1 is untaken, the fd is quiet");
   expect_take(c, 0, 0, 0, "c, nothing of SIGUSR1");
-  ck_assert(readable(fd));
+  ck_assert(sp_fd_readable(fd));
   expect_take(b, SIGUSR1, 1, 11, "b, SIGUSR1");
-  ck_assert_msg(!readable(fd), "all taken, the fd is still readable");
+  ck_assert_msg(!sp_fd_readable(fd), "all taken, the fd is still readable");
 
-  queue_self(SIGUSR2, 21);
-  queue_self(SIGUSR2, 22);
-  ck_assert(readable(fd));
+  sp_queue_self(SIGUSR2, 21);
+  sp_queue_self(SIGUSR2, 22);
+  ck_assert(sp_fd_readable(fd));
   expect_take(a, 0, 0, 0, "a, nothing of SIGUSR2");
-  ck_assert(readable(fd));
+  ck_assert(sp_fd_readable(fd));
   expect_take(b, SIGUSR2, 2, 22, "b, SIGUSR2");
-  ck_assert(readable(fd));
+  ck_assert(sp_fd_readable(fd));
   expect_take(c, SIGUSR2, 1, 21, "c, the first SIGUSR2");
-  ck_assert_msg(readable(fd), "c's second SIGUSR2 is untaken");
+  ck_assert_msg(sp_fd_readable(fd), "c's second SIGUSR2 is untaken");
   expect_take(c, SIGUSR2, 1, 22, "c, the second SIGUSR2");
-  ck_assert(!readable(fd));
+  ck_assert(!sp_fd_readable(fd));
   expect_take(a, 0, 0, 0, "a, empty");
   expect_take(b, 0, 0, 0, "b, empty");
   expect_take(c, 0, 0, 0, "c, empty");
-  ck_assert(!readable(fd));
+  ck_assert(!sp_fd_readable(fd));
 
   /* The watch that made the fd goes first: the others keep it. */
   SP_ASSERT_OK(sigport_watch_close(a));
   ck_assert(fd_open(fd));
-  queue_self(SIGUSR1, 31);
-  ck_assert(readable(fd));
+  sp_queue_self(SIGUSR1, 31);
+  ck_assert(sp_fd_readable(fd));
   expect_take(b, SIGUSR1, 1, 31, "b, after a closed");
-  ck_assert(!readable(fd));
+  ck_assert(!sp_fd_readable(fd));
   SP_ASSERT_OK(sigport_watch_close(b));
   ck_assert(fd_open(fd));
   /* SIGUSR1 had only a and b. */
-  ck_assert(is_raw_default(SIGUSR1));
-  queue_self(SIGUSR2, 41);
+  ck_assert(sp_raw_is_default(SIGUSR1));
+  sp_queue_self(SIGUSR2, 41);
   expect_take(c, SIGUSR2, 1, 41, "c, alone");
   SP_ASSERT_OK(sigport_watch_close(c));
   ck_assert_msg(!fd_open(fd) && errno == EBADF,
                 "fd %d is open after the group's last watch closed", fd);
-  ck_assert(is_raw_default(SIGUSR2));
+  ck_assert(sp_raw_is_default(SIGUSR2));
 }
 END_TEST
 
@@ -139,24 +110,24 @@ END_TEST
    readable for it; one closed while another has something leaves it
    readable for that one. */
 START_TEST(test_group_close_armed) {
-  sigport_sigset_t set = one(SIGUSR1);
+  sigport_sigset_t set = sp_set_of(SIGUSR1);
   sigport_watch_t *a, *b;
   int fd;
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &a));
   SP_ASSERT_OK(sigport_watch_open_shared(&set, 0, a, &b));
   fd = (int)sigport_watch_fd(a);
-  queue_self(SIGUSR1, 1);
+  sp_queue_self(SIGUSR1, 1);
   expect_take(a, SIGUSR1, 1, 1, "a");
-  ck_assert(readable(fd));
+  ck_assert(sp_fd_readable(fd));
   SP_ASSERT_OK(sigport_watch_close(b));
-  ck_assert_msg(!readable(fd),
+  ck_assert_msg(!sp_fd_readable(fd),
                 "the closed watch's untaken delivery left the fd readable");
   SP_ASSERT_OK(sigport_watch_open_shared(&set, 0, a, &b));
-  queue_self(SIGUSR1, 2);
+  sp_queue_self(SIGUSR1, 2);
   SP_ASSERT_OK(sigport_watch_close(b));
-  ck_assert_msg(readable(fd), "a's delivery is untaken, the fd is quiet");
+  ck_assert_msg(sp_fd_readable(fd), "a's delivery is untaken, the fd is quiet");
   expect_take(a, SIGUSR1, 1, 2, "a, after b closed");
-  ck_assert(!readable(fd));
+  ck_assert(!sp_fd_readable(fd));
   SP_ASSERT_OK(sigport_watch_close(a));
 }
 END_TEST
@@ -164,7 +135,7 @@ END_TEST
 /* fork(): the child closes the group's fd (once), and gets the signals
    back. */
 START_TEST(test_group_fork_child) {
-  sigport_sigset_t set = one(SIGUSR2);
+  sigport_sigset_t set = sp_set_of(SIGUSR2);
   sigport_watch_t *a, *b;
   pid_t pid;
   int status, fd;
@@ -172,7 +143,7 @@ START_TEST(test_group_fork_child) {
   SP_ASSERT_OK(sigport_watch_open_shared(&set, SIGPORT_WATCH_QUEUE, a, &b));
   fd = (int)sigport_watch_fd(a);
   /* Untaken deliveries in the group as the child is made. */
-  queue_self(SIGUSR2, 5);
+  sp_queue_self(SIGUSR2, 5);
   pid = fork();
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
@@ -187,10 +158,10 @@ START_TEST(test_group_fork_child) {
   ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2,
                 "child status 0x%x", status);
   /* The parent's group is whole. */
-  ck_assert(readable(fd));
+  ck_assert(sp_fd_readable(fd));
   expect_take(a, SIGUSR2, 1, 5, "a, the parent's");
   expect_take(b, SIGUSR2, 1, 5, "b, the parent's");
-  ck_assert(!readable(fd));
+  ck_assert(!sp_fd_readable(fd));
   SP_ASSERT_OK(sigport_watch_close(a));
   SP_ASSERT_OK(sigport_watch_close(b));
   ck_assert(!fd_open(fd));
@@ -204,24 +175,24 @@ END_TEST
    trip's last steps. The next take, which finds nothing, must drain it,
    or a poll loop would spin on it. */
 START_TEST(test_group_late_ring_drained) {
-  sigport_sigset_t set = one(SIGUSR1);
+  sigport_sigset_t set = sp_set_of(SIGUSR1);
   sigport_watch_t *a, *b;
   int fd;
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &a));
   SP_ASSERT_OK(sigport_watch_open_shared(&set, 0, a, &b));
   fd = (int)sigport_watch_fd(a);
   sp__bell_ring(a->bell);
-  ck_assert(readable(fd));
+  ck_assert(sp_fd_readable(fd));
   expect_take(b, 0, 0, 0, "b, after the late ring");
-  ck_assert_msg(!readable(fd), "a take that found nothing left the late "
+  ck_assert_msg(!sp_fd_readable(fd), "a take that found nothing left the late "
                                "ring readable");
   /* Only once: a later take that finds nothing makes no system call
      (nothing to look at here but that it stays quiet and exact). */
   expect_take(a, 0, 0, 0, "a, quiet");
-  queue_self(SIGUSR1, 3);
+  sp_queue_self(SIGUSR1, 3);
   expect_take(a, SIGUSR1, 1, 3, "a, after");
   expect_take(b, SIGUSR1, 1, 3, "b, after");
-  ck_assert(!readable(fd));
+  ck_assert(!sp_fd_readable(fd));
   SP_ASSERT_OK(sigport_watch_close(a));
   SP_ASSERT_OK(sigport_watch_close(b));
 }
@@ -236,13 +207,6 @@ END_TEST
 #define SP_BATCH 500
 
 static const int group_sizes[] = {1, 8, 64};
-
-static ssize_t read_byte(int fd, char *c) {
-  ssize_t n;
-  do n = read(fd, c, 1);
-  while (n < 0 && errno == EINTR);
-  return n;
-}
 
 /* A poll loop's turn: waits for the group's fd (up to 30 s: a lost
    wakeup fails there), then takes once from each watch. */
@@ -267,7 +231,7 @@ static void turn(sigport_watch_t **w, int n, unsigned long *total,
 START_TEST(test_group_exact_child) {
   int n = group_sizes[_i], i, strict = !sp_test_relaxed_counts();
   int sig = SIGRTMIN, up[2], down[2], status;
-  sigport_sigset_t set = one(sig);
+  sigport_sigset_t set = sp_set_of(sig);
   sigport_watch_t *w[64];
   unsigned long total[64];
   unsigned long sent = 0;
@@ -282,22 +246,9 @@ START_TEST(test_group_exact_child) {
   pid = fork();
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
-    int b, k;
-    char c = 'b';
     close(up[0]);
     close(down[1]);
-    for (b = 0; b < SP_SENDS / SP_BATCH; b++) {
-      for (k = 0; k < SP_BATCH; k++) {
-        union sigval v;
-        memset(&v, 0, sizeof v);
-        v.sival_int = b * SP_BATCH + k;
-        if (sigqueue(parent, sig, v) != 0) _exit(3);
-      }
-      if (write(up[1], &c, 1) != 1) _exit(4);
-      /* The next batch once the parent took this one. */
-      if (read_byte(down[0], &c) != 1) _exit(5);
-    }
-    _exit(0);
+    sp_paced_sender(parent, sig, SP_SENDS, SP_BATCH, up[1], down[0]);
   }
   close(up[1]);
   close(down[0]);
@@ -305,14 +256,14 @@ START_TEST(test_group_exact_child) {
     char c;
     int done = 1;
     if (sent == SP_SENDS) break;
-    ck_assert_int_eq(read_byte(up[0], &c), 1);
+    ck_assert_int_eq(sp_read_byte(up[0], &c), 1);
     sent += SP_BATCH;
     /* Strict: the loop turns until each watch has the whole batch, and
        a turn that finds the fd quiet before then fails. Relaxed (queued
        signals merged): what is there. */
     do {
       done = 1;
-      if (strict || readable(sigport_watch_fd(w[0])))
+      if (strict || sp_fd_readable(sigport_watch_fd(w[0])))
         turn(w, n, total, "batch");
       for (i = 0; i < n; i++) {
         ck_assert_msg(total[i] <= sent, "watch %d counted %lu of %lu", i,
@@ -325,7 +276,7 @@ START_TEST(test_group_exact_child) {
   ck_assert_int_eq(waitpid(pid, &status, 0), pid);
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                 "sender status 0x%x", status);
-  while (readable(sigport_watch_fd(w[0]))) turn(w, n, total, "the rest");
+  while (sp_fd_readable(sigport_watch_fd(w[0]))) turn(w, n, total, "the rest");
   for (i = 0; i < n; i++) {
     if (strict)
       ck_assert_msg(total[i] == sent, "watch %d of %d: %lu of %lu", i, n,
@@ -335,7 +286,7 @@ START_TEST(test_group_exact_child) {
                     i, total[i], sent);
   }
   /* Everything taken: quiet. */
-  ck_assert(!readable(sigport_watch_fd(w[0])));
+  ck_assert(!sp_fd_readable(sigport_watch_fd(w[0])));
   for (i = 0; i < n; i++) SP_ASSERT_OK(sigport_watch_close(w[i]));
   close(up[0]);
   close(down[1]);
@@ -348,30 +299,6 @@ END_TEST
 /* ------------------------------------------------------------------ */
 
 #define SP_STORM 5000
-
-struct storm {
-  int signum;
-  int done_fd; /* written once by each sender when it is done */
-  atomic_int failed;
-};
-
-static void *sender(void *arg) {
-  struct storm *st = arg;
-  char c = 'd';
-  int i;
-  sigport_thread_block(NULL);
-  for (i = 0; i < SP_STORM; i++) {
-    union sigval v;
-    memset(&v, 0, sizeof v);
-    v.sival_int = i;
-    if (sigqueue(getpid(), st->signum, v) != 0) {
-      st->failed = errno;
-      break;
-    }
-  }
-  if (write(st->done_fd, &c, 1) != 1) st->failed = errno;
-  return NULL;
-}
 
 struct churn {
   sigport_watch_t *share;
@@ -409,7 +336,7 @@ static void *churner(void *arg) {
 
 START_TEST(test_group_storm_churn) {
   int sig[2], fds[2], done = 0, i, strict = !sp_test_relaxed_counts();
-  struct storm st[2];
+  struct sp_storm st[2];
   struct churn ch[2];
   pthread_t senders[2], churners[2];
   sigport_watch_t *w[3];
@@ -419,10 +346,10 @@ START_TEST(test_group_storm_churn) {
   int fd;
   sig[0] = SIGRTMIN + 3;
   sig[1] = SIGRTMIN + 4;
-  set[0] = one(sig[0]);
-  set[1] = one(sig[0]);
+  set[0] = sp_set_of(sig[0]);
+  set[1] = sp_set_of(sig[0]);
   sigport_sigaddset(&set[1], sig[1]);
-  set[2] = one(sig[1]);
+  set[2] = sp_set_of(sig[1]);
   memset(got, 0, sizeof got);
   memset(st, 0, sizeof st);
   ck_assert_int_eq(pipe(fds), 0);
@@ -439,8 +366,9 @@ START_TEST(test_group_storm_churn) {
   }
   for (i = 0; i < 2; i++) {
     st[i].signum = sig[i];
+    st[i].sends = SP_STORM;
     st[i].done_fd = fds[1];
-    ck_assert_int_eq(pthread_create(&senders[i], NULL, sender, &st[i]), 0);
+    ck_assert_int_eq(pthread_create(&senders[i], NULL, sp_storm_sender, &st[i]), 0);
   }
   /* One take from each watch per wakeup. A poll that times out with
      counts missing is the failure: the group's fd went quiet with
@@ -494,7 +422,7 @@ START_TEST(test_group_storm_churn) {
       sigport_siginfo_t info;
       ck_assert_int_eq(sigport_watch_take(w[i], &info), 0);
     }
-    ck_assert_msg(!readable(fd), "the group's fd is readable with nothing "
+    ck_assert_msg(!sp_fd_readable(fd), "the group's fd is readable with nothing "
                                  "untaken");
   } else {
     ck_assert(got[0][0] <= SP_STORM && got[1][1] <= SP_STORM);
@@ -503,8 +431,8 @@ START_TEST(test_group_storm_churn) {
   ck_assert_uint_eq(got[2][0], 0);
   for (i = 0; i < 3; i++) SP_ASSERT_OK(sigport_watch_close(w[i]));
   ck_assert(!fd_open(fd));
-  ck_assert(is_raw_default(sig[0]));
-  ck_assert(is_raw_default(sig[1]));
+  ck_assert(sp_raw_is_default(sig[0]));
+  ck_assert(sp_raw_is_default(sig[1]));
   close(fds[0]);
   close(fds[1]);
 }

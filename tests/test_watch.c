@@ -26,13 +26,6 @@
 static void setup(void) { ck_assert_int_eq(sigport_init(0), 0); }
 static void teardown(void) { sigport_shutdown(); }
 
-static sigport_sigset_t one(int signum) {
-  sigport_sigset_t set;
-  sigport_sigemptyset(&set);
-  sigport_sigaddset(&set, signum);
-  return set;
-}
-
 /* The raw disposition's handler (sa_handler and sa_sigaction share their
    storage in the C libraries the tests run on, as test_badinput.c
    assumes). */
@@ -42,33 +35,10 @@ static void (*raw_handler(int signum))(int) {
   return sa.sa_handler;
 }
 
-static int is_raw_default(int signum) {
-  struct sigaction sa;
-  ck_assert_int_eq(sigaction(signum, NULL, &sa), 0);
-  return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL;
-}
-
 static int is_raw_ignored(int signum) {
   struct sigaction sa;
   ck_assert_int_eq(sigaction(signum, NULL, &sa), 0);
   return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN;
-}
-
-static int readable(sigport_socket_t fd) {
-  struct pollfd p = {fd, POLLIN, 0};
-  int rc;
-  do rc = poll(&p, 1, 0);
-  while (rc < 0 && errno == EINTR);
-  return rc == 1 && (p.revents & POLLIN);
-}
-
-/* Sends signum with an int value to this process: delivered before
-   sigqueue() returns in a single-threaded process. */
-static void queue_self(int signum, int value) {
-  union sigval v;
-  memset(&v, 0, sizeof v);
-  v.sival_int = value;
-  ck_assert_int_eq(sigqueue(getpid(), signum, v), 0);
 }
 
 /* Takes everything a watch has: the counts added up. */
@@ -82,20 +52,20 @@ static unsigned long take_all(sigport_watch_t *w) {
 }
 
 START_TEST(test_basic) {
-  sigport_sigset_t set = one(SIGUSR1);
+  sigport_sigset_t set = sp_set_of(SIGUSR1);
   sigport_siginfo_t info;
   sigport_watch_t *w = NULL;
   sigport_handler_t h;
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
   ck_assert_ptr_nonnull(w);
   ck_assert_int_ge(sigport_watch_fd(w), 0);
-  ck_assert(!readable(sigport_watch_fd(w)));
+  ck_assert(!sp_fd_readable(sigport_watch_fd(w)));
   /* Handled: the default action (terminate) does not run. */
-  ck_assert(!is_raw_default(SIGUSR1));
-  queue_self(SIGUSR1, 7);
-  queue_self(SIGUSR1, 8);
-  queue_self(SIGUSR1, 9);
-  ck_assert(readable(sigport_watch_fd(w)));
+  ck_assert(!sp_raw_is_default(SIGUSR1));
+  sp_queue_self(SIGUSR1, 7);
+  sp_queue_self(SIGUSR1, 8);
+  sp_queue_self(SIGUSR1, 9);
+  ck_assert(sp_fd_readable(sigport_watch_fd(w)));
   /* Nothing for dispatch: no handler. */
   ck_assert_int_eq(sigport_pending(), 0);
   /* getsignal reports what the primary slot has: SIG_DFL from before. */
@@ -106,32 +76,32 @@ START_TEST(test_basic) {
   ck_assert_int_eq(info.signo, SIGUSR1);
   ck_assert_int_eq(info.pid, getpid());
   ck_assert_int_eq(info.value_int, 9);
-  ck_assert(!readable(sigport_watch_fd(w)));
+  ck_assert(!sp_fd_readable(sigport_watch_fd(w)));
   ck_assert_int_eq(sigport_watch_take(w, &info), 0);
   ck_assert_uint_eq(info.count, 0);
   SP_ASSERT_OK(sigport_watch_close(w));
   /* The last watch gave the signal back. */
-  ck_assert(is_raw_default(SIGUSR1));
+  ck_assert(sp_raw_is_default(SIGUSR1));
 }
 END_TEST
 
 /* Lowest signal first, and the fd stays readable while something is
    left. */
 START_TEST(test_order_and_rering) {
-  sigport_sigset_t set = one(SIGUSR2);
+  sigport_sigset_t set = sp_set_of(SIGUSR2);
   sigport_siginfo_t info;
   sigport_watch_t *w;
   sigport_sigaddset(&set, SIGUSR1);
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
-  queue_self(SIGUSR2, 1);
-  queue_self(SIGUSR1, 2);
-  queue_self(SIGUSR2, 3);
+  sp_queue_self(SIGUSR2, 1);
+  sp_queue_self(SIGUSR1, 2);
+  sp_queue_self(SIGUSR2, 3);
   ck_assert_int_eq(sigport_watch_take(w, &info), SIGUSR1 < SIGUSR2 ? SIGUSR1
                                                                     : SIGUSR2);
-  ck_assert(readable(sigport_watch_fd(w)));
+  ck_assert(sp_fd_readable(sigport_watch_fd(w)));
   ck_assert_int_eq(sigport_watch_take(w, &info),
                    SIGUSR1 < SIGUSR2 ? SIGUSR2 : SIGUSR1);
-  ck_assert(!readable(sigport_watch_fd(w)));
+  ck_assert(!sp_fd_readable(sigport_watch_fd(w)));
   ck_assert_int_eq(sigport_watch_take(w, &info), 0);
   SP_ASSERT_OK(sigport_watch_close(w));
 }
@@ -139,7 +109,7 @@ END_TEST
 
 /* An ignored signal is handled while watched, and ignored again after. */
 START_TEST(test_ignored_comes_back) {
-  sigport_sigset_t set = one(SIGHUP);
+  sigport_sigset_t set = sp_set_of(SIGHUP);
   sigport_siginfo_t info;
   sigport_watch_t *w;
   ck_assert(signal(SIGHUP, SIG_IGN) != SIG_ERR);
@@ -157,7 +127,7 @@ END_TEST
 /* A handler and a watch both count; SIG_DFL then only clears the primary
    handler while the watch holds the signal. */
 START_TEST(test_with_handler) {
-  sigport_sigset_t set = one(SIGUSR1);
+  sigport_sigset_t set = sp_set_of(SIGUSR1);
   struct sp_counter c;
   sigport_siginfo_t info;
   sigport_handler_t h;
@@ -168,8 +138,8 @@ START_TEST(test_with_handler) {
   trip = raw_handler(SIGUSR1);
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
   ck_assert(raw_handler(SIGUSR1) == trip);
-  queue_self(SIGUSR1, 1);
-  queue_self(SIGUSR1, 2);
+  sp_queue_self(SIGUSR1, 1);
+  sp_queue_self(SIGUSR1, 2);
   SP_ASSERT_OK(sigport_dispatch());
   ck_assert_uint_eq(c.total, 2);
   ck_assert_int_eq(sigport_watch_take(w, &info), SIGUSR1);
@@ -179,7 +149,7 @@ START_TEST(test_with_handler) {
   ck_assert(raw_handler(SIGUSR1) == trip);
   SP_ASSERT_OK(sigport_getsignal(SIGUSR1, &h));
   ck_assert(h.fn == SIGPORT_SIG_DFL);
-  queue_self(SIGUSR1, 3);
+  sp_queue_self(SIGUSR1, 3);
   ck_assert_int_eq(sigport_pending(), 0);
   SP_ASSERT_OK(sigport_dispatch());
   ck_assert_uint_eq(c.total, 2);
@@ -187,14 +157,14 @@ START_TEST(test_with_handler) {
   ck_assert_uint_eq(info.count, 1);
   SP_ASSERT_OK(sigport_watch_close(w));
   /* The SIG_DFL asked for meanwhile is what is left. */
-  ck_assert(is_raw_default(SIGUSR1));
+  ck_assert(sp_raw_is_default(SIGUSR1));
 }
 END_TEST
 
 /* Closing a watch whose trip someone else replaced leaves their action. */
 static void foreign(int s) { (void)s; }
 START_TEST(test_replaced_left_alone) {
-  sigport_sigset_t set = one(SIGUSR2);
+  sigport_sigset_t set = sp_set_of(SIGUSR2);
   sigport_watch_t *w;
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
   ck_assert(signal(SIGUSR2, foreign) != SIG_ERR);
@@ -211,7 +181,7 @@ struct thread_watch {
 };
 static void *watch_in_thread(void *arg) {
   struct thread_watch *t = arg;
-  sigport_sigset_t set = one(t->signum);
+  sigport_sigset_t set = sp_set_of(t->signum);
   sigport_siginfo_t info;
   sigport_watch_t *w;
   t->rc_open = sigport_watch_open(&set, 0, &w);
@@ -231,13 +201,13 @@ START_TEST(test_any_thread) {
   ck_assert_int_eq(t.took, SIGUSR1);
   ck_assert_uint_eq(t.count, 1);
   ck_assert_int_eq(t.rc_close, 0);
-  ck_assert(is_raw_default(SIGUSR1));
+  ck_assert(sp_raw_is_default(SIGUSR1));
 }
 END_TEST
 
 /* fork(): the child has no watches, and gets the signal back. */
 START_TEST(test_fork_child) {
-  sigport_sigset_t set = one(SIGUSR2);
+  sigport_sigset_t set = sp_set_of(SIGUSR2);
   sigport_watch_t *w;
   pid_t pid;
   int status, fd;
@@ -257,7 +227,7 @@ START_TEST(test_fork_child) {
   ck_assert_int_eq(waitpid(pid, &status, 0), pid);
   ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2,
                 "child status 0x%x", status);
-  ck_assert(!is_raw_default(SIGUSR2));
+  ck_assert(!sp_raw_is_default(SIGUSR2));
   SP_ASSERT_OK(sigport_watch_close(w));
 }
 END_TEST
@@ -270,13 +240,6 @@ END_TEST
 #define SP_BATCH 500
 
 static const int watch_counts[] = {1, 8, 64};
-
-static ssize_t read_byte(int fd, char *c) {
-  ssize_t n;
-  do n = read(fd, c, 1);
-  while (n < 0 && errno == EINTR);
-  return n;
-}
 
 /* Waits until every watch has counted `want` deliveries (strict), or
    takes what is there (relaxed). */
@@ -307,7 +270,7 @@ static void collect(sigport_watch_t **w, unsigned long *total, int n,
 START_TEST(test_exact_child) {
   int n = watch_counts[_i], i, strict = !sp_test_relaxed_counts();
   int sig = SIGRTMIN, up[2], down[2], status;
-  sigport_sigset_t set = one(sig);
+  sigport_sigset_t set = sp_set_of(sig);
   sigport_watch_t *w[64];
   unsigned long total[64];
   unsigned long sent = 0;
@@ -319,30 +282,15 @@ START_TEST(test_exact_child) {
   pid = fork();
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
-    int b, k;
-    char c = 'b';
     close(up[0]);
     close(down[1]);
-    for (b = 0; b < SP_SENDS / SP_BATCH; b++) {
-      for (k = 0; k < SP_BATCH; k++) {
-        union sigval v;
-        memset(&v, 0, sizeof v);
-        v.sival_int = b * SP_BATCH + k;
-        if (sigqueue(parent, sig, v) != 0) _exit(3);
-      }
-      if (write(up[1], &c, 1) != 1) _exit(4);
-      /* Paced, relaxed or not: the next batch only once the parent took
-         this one, so that RLIMIT_SIGPENDING is never reached, and so that
-         what the parent counts is never more than the child has sent. */
-      if (read_byte(down[0], &c) != 1) _exit(5);
-    }
-    _exit(0);
+    sp_paced_sender(parent, sig, SP_SENDS, SP_BATCH, up[1], down[0]);
   }
   close(up[1]);
   close(down[0]);
   for (i = 0; i < SP_SENDS / SP_BATCH; i++) {
     char c;
-    ck_assert_int_eq(read_byte(up[0], &c), 1);
+    ck_assert_int_eq(sp_read_byte(up[0], &c), 1);
     sent += SP_BATCH;
     collect(w, total, n, sent, strict);
     ck_assert_int_eq(write(down[1], &c, 1), 1);
@@ -370,31 +318,6 @@ END_TEST
 /* ------------------------------------------------------------------ */
 
 #define SP_STORM 5000
-
-struct storm {
-  int signum;
-  int done_fd; /* written once by each sender when it is done */
-  atomic_int failed;
-};
-
-static void *sender(void *arg) {
-  struct storm *st = arg;
-  char c = 'd';
-  int i;
-  /* The deliveries go to the other threads. */
-  sigport_thread_block(NULL);
-  for (i = 0; i < SP_STORM; i++) {
-    union sigval v;
-    memset(&v, 0, sizeof v);
-    v.sival_int = i;
-    if (sigqueue(getpid(), st->signum, v) != 0) {
-      st->failed = errno;
-      break;
-    }
-  }
-  if (write(st->done_fd, &c, 1) != 1) st->failed = errno;
-  return NULL;
-}
 
 /* Waits on the watch's fd and the senders' pipe; takes and dispatches,
    until both senders are done and (strict) the watch counted every
@@ -430,8 +353,8 @@ static unsigned long storm_loop(sigport_watch_t *w, int done_rd,
 
 START_TEST(test_storm_threads_dispatch) {
   int sig = SIGRTMIN + 1, fds[2];
-  sigport_sigset_t set = one(sig);
-  struct storm st;
+  sigport_sigset_t set = sp_set_of(sig);
+  struct sp_storm st;
   struct sp_counter c;
   sigport_watch_t *w;
   pthread_t t[2];
@@ -440,11 +363,12 @@ START_TEST(test_storm_threads_dispatch) {
   memset(&st, 0, sizeof st);
   ck_assert_int_eq(pipe(fds), 0);
   st.signum = sig;
+  st.sends = SP_STORM;
   st.done_fd = fds[1];
   SP_ASSERT_OK(sigport_signal(sig, sp_count_handler, &c, NULL));
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
-  ck_assert_int_eq(pthread_create(&t[0], NULL, sender, &st), 0);
-  ck_assert_int_eq(pthread_create(&t[1], NULL, sender, &st), 0);
+  ck_assert_int_eq(pthread_create(&t[0], NULL, sp_storm_sender, &st), 0);
+  ck_assert_int_eq(pthread_create(&t[1], NULL, sp_storm_sender, &st), 0);
   total = storm_loop(w, fds[0], 2 * SP_STORM, &c);
   ck_assert_int_eq(pthread_join(t[0], NULL), 0);
   ck_assert_int_eq(pthread_join(t[1], NULL), 0);
@@ -469,7 +393,7 @@ END_TEST
    takes add up to what its sender sent. */
 START_TEST(test_storm_two_signals) {
   int sig[2], fds[2], done = 0, i, strict = !sp_test_relaxed_counts();
-  struct storm st[2];
+  struct sp_storm st[2];
   pthread_t t[2];
   unsigned long got[2] = {0, 0};
   sigport_siginfo_t info;
@@ -477,15 +401,16 @@ START_TEST(test_storm_two_signals) {
   sigport_watch_t *w;
   sig[0] = SIGRTMIN + 3;
   sig[1] = SIGRTMIN + 4;
-  set = one(sig[0]);
+  set = sp_set_of(sig[0]);
   sigport_sigaddset(&set, sig[1]);
   ck_assert_int_eq(pipe(fds), 0);
   memset(st, 0, sizeof st);
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
   for (i = 0; i < 2; i++) {
     st[i].signum = sig[i];
+    st[i].sends = SP_STORM;
     st[i].done_fd = fds[1];
-    ck_assert_int_eq(pthread_create(&t[i], NULL, sender, &st[i]), 0);
+    ck_assert_int_eq(pthread_create(&t[i], NULL, sp_storm_sender, &st[i]), 0);
   }
   while (done < 2 ||
          (strict && (got[0] != SP_STORM || got[1] != SP_STORM))) {
@@ -525,7 +450,7 @@ START_TEST(test_storm_two_signals) {
     /* Everything was taken: the next take finds nothing and leaves the
        fd quiet. */
     ck_assert_int_eq(sigport_watch_take(w, &info), 0);
-    ck_assert(!readable(sigport_watch_fd(w)));
+    ck_assert(!sp_fd_readable(sigport_watch_fd(w)));
   } else {
     ck_assert(got[0] <= SP_STORM && got[1] <= SP_STORM);
   }
@@ -545,7 +470,7 @@ struct churn {
 
 static void *churner(void *arg) {
   struct churn *ch = arg;
-  sigport_sigset_t set = one(ch->signum);
+  sigport_sigset_t set = sp_set_of(ch->signum);
   int i = 0;
   sigport_sigaddset(&set, SIGUSR2);
   while (!ch->stop) {
@@ -570,8 +495,8 @@ static void *churner(void *arg) {
 
 START_TEST(test_churn) {
   int sig = SIGRTMIN + 2, fds[2], i;
-  sigport_sigset_t set = one(sig);
-  struct storm st;
+  sigport_sigset_t set = sp_set_of(sig);
+  struct sp_storm st;
   struct churn ch[3];
   sigport_watch_t *w;
   pthread_t senders[2], churners[3];
@@ -579,6 +504,7 @@ START_TEST(test_churn) {
   memset(&st, 0, sizeof st);
   ck_assert_int_eq(pipe(fds), 0);
   st.signum = sig;
+  st.sends = SP_STORM;
   st.done_fd = fds[1];
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
   for (i = 0; i < 3; i++) {
@@ -586,8 +512,8 @@ START_TEST(test_churn) {
     ch[i].signum = sig;
     ck_assert_int_eq(pthread_create(&churners[i], NULL, churner, &ch[i]), 0);
   }
-  ck_assert_int_eq(pthread_create(&senders[0], NULL, sender, &st), 0);
-  ck_assert_int_eq(pthread_create(&senders[1], NULL, sender, &st), 0);
+  ck_assert_int_eq(pthread_create(&senders[0], NULL, sp_storm_sender, &st), 0);
+  ck_assert_int_eq(pthread_create(&senders[1], NULL, sp_storm_sender, &st), 0);
   total = storm_loop(w, fds[0], 2 * SP_STORM, NULL);
   ck_assert_int_eq(pthread_join(senders[0], NULL), 0);
   ck_assert_int_eq(pthread_join(senders[1], NULL), 0);
@@ -604,8 +530,8 @@ START_TEST(test_churn) {
     ck_assert(total >= 1 && total <= 2 * SP_STORM);
   SP_ASSERT_OK(sigport_watch_close(w));
   /* SIGUSR2 was held by the churners only: given back. */
-  ck_assert(is_raw_default(SIGUSR2));
-  ck_assert(is_raw_default(sig));
+  ck_assert(sp_raw_is_default(SIGUSR2));
+  ck_assert(sp_raw_is_default(sig));
   close(fds[0]);
   close(fds[1]);
 }
@@ -618,14 +544,14 @@ END_TEST
 START_TEST(test_queue_order) {
   int a = SIGRTMIN, b = SIGRTMIN + 1, i, last = -1, got = 0;
   int strict = !sp_test_relaxed_counts();
-  sigport_sigset_t set = one(a);
+  sigport_sigset_t set = sp_set_of(a);
   sigport_siginfo_t info;
   sigport_watch_t *w;
   int s;
   sigport_sigaddset(&set, b);
   SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
   /* b before a: oldest first across signals, not lowest first. */
-  for (i = 0; i < 1000; i++) queue_self((i & 1) ? a : b, i);
+  for (i = 0; i < 1000; i++) sp_queue_self((i & 1) ? a : b, i);
   while ((s = sigport_watch_take(w, &info)) > 0) {
     ck_assert_uint_eq(info.count, 1);
     ck_assert_int_gt(info.value_int, last);
@@ -641,21 +567,21 @@ START_TEST(test_queue_order) {
   }
   if (strict) ck_assert_int_eq(got, 1000);
   ck_assert_int_ge(got, 1);
-  ck_assert(!readable(sigport_watch_fd(w)));
+  ck_assert(!sp_fd_readable(sigport_watch_fd(w)));
   SP_ASSERT_OK(sigport_watch_close(w));
 }
 END_TEST
 
 START_TEST(test_queue_overflow) {
   int sig = SIGRTMIN, i, s, strict = !sp_test_relaxed_counts();
-  sigport_sigset_t set = one(sig);
+  sigport_sigset_t set = sp_set_of(sig);
   sigport_siginfo_t info;
   sigport_watch_t *w;
   unsigned long total = 0, records = 0;
   int last = -1;
   SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
   /* 1024 fit the ring, 6 are surplus. */
-  for (i = 0; i < 1030; i++) queue_self(sig, i);
+  for (i = 0; i < 1030; i++) sp_queue_self(sig, i);
   /* Two out of the ring make room, but the new ones join the surplus. */
   for (i = 0; i < 2; i++) {
     ck_assert_int_eq(sigport_watch_take(w, &info), sig);
@@ -664,7 +590,7 @@ START_TEST(test_queue_overflow) {
     last = info.value_int;
     total++;
   }
-  for (i = 1030; i < 1033; i++) queue_self(sig, i);
+  for (i = 1030; i < 1033; i++) sp_queue_self(sig, i);
   while ((s = sigport_watch_take(w, &info)) > 0) {
     ck_assert_int_eq(s, sig);
     ck_assert_int_gt(info.value_int, last);
@@ -692,13 +618,13 @@ END_TEST
 /* The surplus record: its count and the last payload. */
 START_TEST(test_queue_surplus_record) {
   int sig = SIGRTMIN + 3, i, s;
-  sigport_sigset_t set = one(sig);
+  sigport_sigset_t set = sp_set_of(sig);
   sigport_siginfo_t info;
   sigport_watch_t *w;
   unsigned long n = 0;
   if (sp_test_relaxed_counts()) return; /* merged deliveries never fill it */
   SP_ASSERT_OK(sigport_watch_open(&set, SIGPORT_WATCH_QUEUE, &w));
-  for (i = 0; i < 1500; i++) queue_self(sig, i);
+  for (i = 0; i < 1500; i++) sp_queue_self(sig, i);
   while ((s = sigport_watch_take(w, &info)) > 0 && info.count == 1) n++;
   ck_assert_uint_eq(n, 1024);
   ck_assert_int_eq(s, sig);
@@ -723,13 +649,13 @@ static void burst(void) {
   int i;
   sp__point_set(SP_POINT_TAKE_RING_EMPTY, NULL);
   burst_ran = 1;
-  for (i = 1; i <= burst_n; i++) queue_self(burst_signum, i);
+  for (i = 1; i <= burst_n; i++) sp_queue_self(burst_signum, i);
 }
 
 START_TEST(test_queue_burst_during_take) {
   int sig = SIGRTMIN, n = (int)SP_WATCH_RING + 76, s, last = 0;
   int strict = !sp_test_relaxed_counts();
-  sigport_sigset_t set = one(sig);
+  sigport_sigset_t set = sp_set_of(sig);
   sigport_siginfo_t info;
   sigport_watch_t *w;
   unsigned long total = 0, records = 0;
@@ -760,7 +686,7 @@ START_TEST(test_queue_burst_during_take) {
   } else {
     ck_assert(total >= 1 && total <= (unsigned long)n);
   }
-  ck_assert(!readable(sigport_watch_fd(w)));
+  ck_assert(!sp_fd_readable(sigport_watch_fd(w)));
   SP_ASSERT_OK(sigport_watch_close(w));
 }
 END_TEST
@@ -772,7 +698,7 @@ END_TEST
    ring's own accounting, made by hand. */
 START_TEST(test_queue_claimed_cell_first) {
   int sig = SIGRTMIN + 1, n = (int)SP_WATCH_RING + 76, i, s;
-  sigport_sigset_t set = one(sig);
+  sigport_sigset_t set = sp_set_of(sig);
   sigport_siginfo_t info;
   sigport_watch_t *w;
   struct sigport_watch *iw;
@@ -783,10 +709,10 @@ START_TEST(test_queue_claimed_cell_first) {
   cell = &iw->ring[0];
   ck_assert_uint_eq(atomic_fetch_add(&iw->tail, 1u), 0);
   /* Cells 1 to 1023 get 1 to 1023; 1024 to n find the ring full. */
-  for (i = 1; i <= n; i++) queue_self(sig, i);
+  for (i = 1; i <= n; i++) sp_queue_self(sig, i);
   ck_assert_int_eq(sigport_watch_take(w, &info), 0);
   ck_assert_uint_eq(info.count, 0);
-  ck_assert(readable(sigport_watch_fd(w)));
+  ck_assert(sp_fd_readable(sigport_watch_fd(w)));
   /* The trip finishes: its delivery carries the value 0. */
   cell->signo = sig;
   cell->rec = iw->ring[1].rec;
@@ -802,7 +728,7 @@ START_TEST(test_queue_claimed_cell_first) {
   ck_assert_uint_eq(info.count, (unsigned long)(n - (int)SP_WATCH_RING + 1));
   ck_assert_int_eq(info.value_int, n);
   ck_assert_int_eq(sigport_watch_take(w, &info), 0);
-  ck_assert(!readable(sigport_watch_fd(w)));
+  ck_assert(!sp_fd_readable(sigport_watch_fd(w)));
   SP_ASSERT_OK(sigport_watch_close(w));
 }
 END_TEST
