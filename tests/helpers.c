@@ -179,6 +179,55 @@ void *sp_storm_sender(void *arg) {
   return NULL;
 }
 
+int sp_storm_poll(int fd, int done_rd, int *done, int senders) {
+  struct pollfd p[2];
+  int rc;
+  p[0].fd = fd;
+  p[0].events = POLLIN;
+  p[1].fd = done_rd;
+  p[1].events = *done < senders ? POLLIN : 0;
+  p[0].revents = p[1].revents = 0;
+  rc = poll(p, 2, 30000);
+  if (rc < 0) {
+    ck_assert_int_eq(errno, EINTR);
+    return 0;
+  }
+  if (rc == 0) return -1;
+  if (p[1].revents & POLLIN) {
+    char buf[8];
+    ssize_t n = read(done_rd, buf, (size_t)(senders - *done));
+    if (n > 0) *done += (int)n;
+  }
+  return (p[0].revents & POLLIN) != 0;
+}
+
+void *sp_churner(void *arg) {
+  struct sp_churn *ch = arg;
+  int i = 0;
+  while (!ch->stop) {
+    sigport_watch_t *w;
+    sigport_siginfo_t info;
+    unsigned flags = (i++ & 1) ? SIGPORT_WATCH_QUEUE : 0;
+    int rc = ch->share != NULL
+                 ? sigport_watch_open_shared(&ch->set, flags, ch->share, &w)
+                 : sigport_watch_open(&ch->set, flags, &w);
+    if (rc != 0) {
+      ch->failed = rc;
+      break;
+    }
+    ch->opened++;
+    while (sigport_watch_take(w, &info) > 0) {
+    }
+    /* Closed with something untaken, at times. */
+    rc = sigport_watch_close(w);
+    if (rc != 0) {
+      ch->failed = rc;
+      break;
+    }
+  }
+  return NULL;
+}
+
 void sp_paced_sender(pid_t to, int signum, int sends, int batch, int up_wr,
                      int down_rd) {
   int b, k;

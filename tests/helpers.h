@@ -134,6 +134,26 @@ struct sp_storm {
 };
 void *sp_storm_sender(void *storm);
 
+/* One look of a storm's poll loop: waits up to 30 s for fd, and for the
+   senders' pipe done_rd while fewer than `senders` have written to it
+   (*done counts those). Returns 1 when fd is readable, 0 when it is not
+   (a sender finished, or a signal interrupted the wait), and -1 when
+   nothing came for 30 s: the caller fails the test, saying what it had
+   taken. */
+int sp_storm_poll(int fd, int done_rd, int *done, int senders);
+
+/* Churn: sp_churner() opens a watch on `set` (in share's group when share
+   is not NULL; every other one in queue mode), takes what it has, closes
+   it, over and over until `stop`. opened: how many it opened; failed: the
+   first failing call's code, or 0. */
+struct sp_churn {
+  sigport_sigset_t set;
+  sigport_watch_t *share;
+  atomic_int stop;
+  int opened, failed;
+};
+void *sp_churner(void *churn);
+
 /* The body of a forked sender, paced by its parent: sigqueue()s `sends`
    deliveries of signum to `to` (values 0, 1, ...) in batches of `batch`,
    writes a byte to up_wr after each batch, and reads one from down_rd

@@ -300,44 +300,10 @@ END_TEST
 
 #define SP_STORM 5000
 
-struct churn {
-  sigport_watch_t *share;
-  sigport_sigset_t set;
-  atomic_int stop;
-  int opened, failed;
-};
-
-/* Opens a watch in the group, takes what it has, closes it: over and
-   over, with the group's other watches in use on the main thread. */
-static void *churner(void *arg) {
-  struct churn *ch = arg;
-  int i = 0;
-  while (!ch->stop) {
-    sigport_watch_t *w;
-    sigport_siginfo_t info;
-    int rc = sigport_watch_open_shared(
-        &ch->set, (i++ & 1) ? SIGPORT_WATCH_QUEUE : 0, ch->share, &w);
-    if (rc != 0) {
-      ch->failed = rc;
-      break;
-    }
-    ch->opened++;
-    while (sigport_watch_take(w, &info) > 0) {
-    }
-    /* Closed with something untaken, at times. */
-    rc = sigport_watch_close(w);
-    if (rc != 0) {
-      ch->failed = rc;
-      break;
-    }
-  }
-  return NULL;
-}
-
 START_TEST(test_group_storm_churn) {
   int sig[2], fds[2], done = 0, i, strict = !sp_test_relaxed_counts();
   struct sp_storm st[2];
-  struct churn ch[2];
+  struct sp_churn ch[2];
   pthread_t senders[2], churners[2];
   sigport_watch_t *w[3];
   sigport_sigset_t set[3];
@@ -362,7 +328,7 @@ START_TEST(test_group_storm_churn) {
     memset(&ch[i], 0, sizeof ch[i]);
     ch[i].share = w[i];
     ch[i].set = set[1];
-    ck_assert_int_eq(pthread_create(&churners[i], NULL, churner, &ch[i]), 0);
+    ck_assert_int_eq(pthread_create(&churners[i], NULL, sp_churner, &ch[i]), 0);
   }
   for (i = 0; i < 2; i++) {
     st[i].signum = sig[i];
@@ -376,28 +342,12 @@ START_TEST(test_group_storm_churn) {
   while (done < 2 ||
          (strict && (got[0][0] != SP_STORM || got[1][0] != SP_STORM ||
                      got[1][1] != SP_STORM || got[2][1] != SP_STORM))) {
-    struct pollfd p[2];
-    int rc;
-    p[0].fd = fd;
-    p[0].events = POLLIN;
-    p[1].fd = fds[0];
-    p[1].events = done < 2 ? POLLIN : 0;
-    p[0].revents = p[1].revents = 0;
-    rc = poll(p, 2, 30000);
-    if (rc < 0) {
-      ck_assert_int_eq(errno, EINTR);
-      continue;
-    }
-    ck_assert_msg(rc > 0,
+    int rc = sp_storm_poll(fd, fds[0], &done, 2);
+    ck_assert_msg(rc >= 0,
                   "the group's fd stayed quiet for 30 s with %lu %lu %lu %lu "
                   "of %d taken, senders done: %d",
                   got[0][0], got[1][0], got[1][1], got[2][1], SP_STORM, done);
-    if (p[1].revents & POLLIN) {
-      char buf[2];
-      ssize_t n = read(fds[0], buf, (size_t)(2 - done));
-      if (n > 0) done += (int)n;
-    }
-    if (p[0].revents & POLLIN) {
+    if (rc == 1) {
       for (i = 0; i < 3; i++) {
         sigport_siginfo_t info;
         int s = sigport_watch_take(w[i], &info);

@@ -414,28 +414,12 @@ START_TEST(test_storm_two_signals) {
   }
   while (done < 2 ||
          (strict && (got[0] != SP_STORM || got[1] != SP_STORM))) {
-    struct pollfd p[2];
-    int rc;
-    p[0].fd = sigport_watch_fd(w);
-    p[0].events = POLLIN;
-    p[1].fd = fds[0];
-    p[1].events = done < 2 ? POLLIN : 0;
-    p[0].revents = p[1].revents = 0;
-    rc = poll(p, 2, 30000);
-    if (rc < 0) {
-      ck_assert_int_eq(errno, EINTR);
-      continue;
-    }
-    ck_assert_msg(rc > 0,
+    int rc = sp_storm_poll((int)sigport_watch_fd(w), fds[0], &done, 2);
+    ck_assert_msg(rc >= 0,
                   "the watch's fd stayed quiet for 30 s with %lu and %lu "
                   "of %d deliveries of each signal taken, senders done: %d",
                   got[0], got[1], SP_STORM, done);
-    if (p[1].revents & POLLIN) {
-      char buf[2];
-      ssize_t n = read(fds[0], buf, (size_t)(2 - done));
-      if (n > 0) done += (int)n;
-    }
-    if (p[0].revents & POLLIN) {
+    if (rc == 1) {
       int s = sigport_watch_take(w, &info);
       ck_assert_msg(s == 0 || s == sig[0] || s == sig[1],
                     "take returned %d, not a watched signal", s);
@@ -462,42 +446,11 @@ END_TEST
 
 /* Threads open and close watches in a loop while the storm runs; the
    watch that stays open counts exactly. */
-struct churn {
-  int signum;
-  atomic_int stop;
-  int opened, failed;
-};
-
-static void *churner(void *arg) {
-  struct churn *ch = arg;
-  sigport_sigset_t set = sp_set_of(ch->signum);
-  int i = 0;
-  sigport_sigaddset(&set, SIGUSR2);
-  while (!ch->stop) {
-    sigport_watch_t *w;
-    sigport_siginfo_t info;
-    int rc = sigport_watch_open(&set, (i++ & 1) ? SIGPORT_WATCH_QUEUE : 0, &w);
-    if (rc != 0) {
-      ch->failed = rc;
-      break;
-    }
-    ch->opened++;
-    while (sigport_watch_take(w, &info) > 0) {
-    }
-    rc = sigport_watch_close(w);
-    if (rc != 0) {
-      ch->failed = rc;
-      break;
-    }
-  }
-  return NULL;
-}
-
 START_TEST(test_churn) {
   int sig = SIGRTMIN + 2, fds[2], i;
   sigport_sigset_t set = sp_set_of(sig);
   struct sp_storm st;
-  struct churn ch[3];
+  struct sp_churn ch[3];
   sigport_watch_t *w;
   pthread_t senders[2], churners[3];
   unsigned long total;
@@ -509,8 +462,10 @@ START_TEST(test_churn) {
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
   for (i = 0; i < 3; i++) {
     memset(&ch[i], 0, sizeof ch[i]);
-    ch[i].signum = sig;
-    ck_assert_int_eq(pthread_create(&churners[i], NULL, churner, &ch[i]), 0);
+    ch[i].set = sp_set_of(sig);
+    sigport_sigaddset(&ch[i].set, SIGUSR2);
+    ck_assert_int_eq(pthread_create(&churners[i], NULL, sp_churner, &ch[i]),
+                     0);
   }
   ck_assert_int_eq(pthread_create(&senders[0], NULL, sp_storm_sender, &st), 0);
   ck_assert_int_eq(pthread_create(&senders[1], NULL, sp_storm_sender, &st), 0);
