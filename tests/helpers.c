@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #endif
@@ -179,6 +180,24 @@ void *sp_storm_sender(void *arg) {
   return NULL;
 }
 
+void sp_fork_expect_given_back(int signum, int fd) {
+  int status;
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    struct sigaction sa;
+    if (sigaction(signum, NULL, &sa) != 0) _exit(3);
+    if ((sa.sa_flags & SA_SIGINFO) || sa.sa_handler != SIG_DFL) _exit(4);
+    /* The watch's fd is closed in the child. */
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) _exit(5);
+    raise(signum);
+    _exit(6);
+  }
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == signum,
+                "child status 0x%x", status);
+}
+
 int sp_storm_poll(int fd, int done_rd, int *done, int senders) {
   struct pollfd p[2];
   int rc;
@@ -228,19 +247,33 @@ void *sp_churner(void *arg) {
   return NULL;
 }
 
-void sp_paced_sender(pid_t to, int signum, int sends, int batch, int up_wr,
-                     int down_rd) {
-  int b, k;
+pid_t sp_start_paced_sender(int signum, int sends, int batch, int *up,
+                            int *down) {
+  int u[2], d[2], b, k;
   char c = 'b';
+  pid_t parent = getpid(), pid;
+  ck_assert_int_eq(pipe(u), 0);
+  ck_assert_int_eq(pipe(d), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid != 0) {
+    close(u[1]);
+    close(d[0]);
+    *up = u[0];
+    *down = d[1];
+    return pid;
+  }
+  close(u[0]);
+  close(d[1]);
   for (b = 0; b < sends / batch; b++) {
     for (k = 0; k < batch; k++) {
       union sigval v;
       memset(&v, 0, sizeof v);
       v.sival_int = b * batch + k;
-      if (sigqueue(to, signum, v) != 0) _exit(3);
+      if (sigqueue(parent, signum, v) != 0) _exit(3);
     }
-    if (write(up_wr, &c, 1) != 1) _exit(4);
-    if (sp_read_byte(down_rd, &c) != 1) _exit(5);
+    if (write(u[1], &c, 1) != 1) _exit(4);
+    if (sp_read_byte(d[0], &c) != 1) _exit(5);
   }
   _exit(0);
 }

@@ -134,6 +134,12 @@ struct sp_storm {
 };
 void *sp_storm_sender(void *storm);
 
+/* Forks a child that checks what a fork() child of a process with
+   watches must have: signum back to SIG_DFL (raw sigaction()) and the
+   watch's fd `fd` closed; it then raises signum, and the parent asserts
+   that the child died by it. */
+void sp_fork_expect_given_back(int signum, int fd);
+
 /* One look of a storm's poll loop: waits up to 30 s for fd, and for the
    senders' pipe done_rd while fewer than `senders` have written to it
    (*done counts those). Returns 1 when fd is readable, 0 when it is not
@@ -154,15 +160,17 @@ struct sp_churn {
 };
 void *sp_churner(void *churn);
 
-/* The body of a forked sender, paced by its parent: sigqueue()s `sends`
-   deliveries of signum to `to` (values 0, 1, ...) in batches of `batch`,
-   writes a byte to up_wr after each batch, and reads one from down_rd
-   before the next, so that the parent has taken each batch before the
-   next comes (RLIMIT_SIGPENDING is never reached, and what the parent
-   counts is never more than what was sent). _exit()s 0, or 3 to 5 when
-   sigqueue(), the write or the read failed. */
-void sp_paced_sender(pid_t to, int signum, int sends, int batch, int up_wr,
-                     int down_rd);
+/* Forks a sender, paced by its parent: it sigqueue()s `sends` deliveries
+   of signum to the parent (values 0, 1, ...) in batches of `batch`, writes
+   a byte to the pipe *up after each batch, and reads one from the pipe
+   *down before the next, so that the parent has taken each batch before
+   the next comes (RLIMIT_SIGPENDING is never reached, and what the parent
+   counts is never more than what was sent). The child exits 0, or 3 to 5
+   when sigqueue(), the write or the read failed. Returns its pid; *up is
+   the parent's read end, *down its write end, both the caller's to
+   close. */
+pid_t sp_start_paced_sender(int signum, int sends, int batch, int *up,
+                            int *down);
 
 /* The calling thread's kernel id, for the two waits below. */
 long sp_thread_id(void);

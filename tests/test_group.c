@@ -137,26 +137,13 @@ END_TEST
 START_TEST(test_group_fork_child) {
   sigport_sigset_t set = sp_set_of(SIGUSR2);
   sigport_watch_t *a, *b;
-  pid_t pid;
-  int status, fd;
+  int fd;
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &a));
   SP_ASSERT_OK(sigport_watch_open_shared(&set, SIGPORT_WATCH_QUEUE, a, &b));
   fd = (int)sigport_watch_fd(a);
   /* Untaken deliveries in the group as the child is made. */
   sp_queue_self(SIGUSR2, 5);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    struct sigaction sa;
-    if (sigaction(SIGUSR2, NULL, &sa) != 0) _exit(3);
-    if ((sa.sa_flags & SA_SIGINFO) || sa.sa_handler != SIG_DFL) _exit(4);
-    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) _exit(5);
-    raise(SIGUSR2);
-    _exit(6);
-  }
-  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2,
-                "child status 0x%x", status);
+  sp_fork_expect_given_back(SIGUSR2, fd);
   /* The parent's group is whole. */
   ck_assert(sp_fd_readable(fd));
   expect_take(a, SIGUSR2, 1, 5, "a, the parent's");
@@ -230,33 +217,23 @@ static void turn(sigport_watch_t **w, int n, unsigned long *total,
 
 START_TEST(test_group_exact_child) {
   int n = group_sizes[_i], i, strict = !sp_test_relaxed_counts();
-  int sig = SIGRTMIN, up[2], down[2], status;
+  int sig = SIGRTMIN, up, down, status;
   sigport_sigset_t set = sp_set_of(sig);
   sigport_watch_t *w[64];
   unsigned long total[64];
   unsigned long sent = 0;
-  pid_t pid, parent = getpid();
+  pid_t pid;
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w[0]));
   /* Each shares the one before it: still one group. */
   for (i = 1; i < n; i++)
     SP_ASSERT_OK(sigport_watch_open_shared(&set, 0, w[i - 1], &w[i]));
   memset(total, 0, sizeof total);
-  ck_assert_int_eq(pipe(up), 0);
-  ck_assert_int_eq(pipe(down), 0);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    close(up[0]);
-    close(down[1]);
-    sp_paced_sender(parent, sig, SP_SENDS, SP_BATCH, up[1], down[0]);
-  }
-  close(up[1]);
-  close(down[0]);
+  pid = sp_start_paced_sender(sig, SP_SENDS, SP_BATCH, &up, &down);
   for (;;) {
     char c;
     int done = 1;
     if (sent == SP_SENDS) break;
-    ck_assert_int_eq(sp_read_byte(up[0], &c), 1);
+    ck_assert_int_eq(sp_read_byte(up, &c), 1);
     sent += SP_BATCH;
     /* Strict: the loop turns until each watch has the whole batch, and
        a turn that finds the fd quiet before then fails. Relaxed (queued
@@ -271,7 +248,7 @@ START_TEST(test_group_exact_child) {
         if (total[i] < sent) done = 0;
       }
     } while (strict && !done);
-    ck_assert_int_eq(write(down[1], &c, 1), 1);
+    ck_assert_int_eq(write(down, &c, 1), 1);
   }
   ck_assert_int_eq(waitpid(pid, &status, 0), pid);
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -288,8 +265,8 @@ START_TEST(test_group_exact_child) {
   /* Everything taken: quiet. */
   ck_assert(!sp_fd_readable(sigport_watch_fd(w[0])));
   for (i = 0; i < n; i++) SP_ASSERT_OK(sigport_watch_close(w[i]));
-  close(up[0]);
-  close(down[1]);
+  close(up);
+  close(down);
 }
 END_TEST
 

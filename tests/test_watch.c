@@ -209,24 +209,10 @@ END_TEST
 START_TEST(test_fork_child) {
   sigport_sigset_t set = sp_set_of(SIGUSR2);
   sigport_watch_t *w;
-  pid_t pid;
-  int status, fd;
+  int fd;
   SP_ASSERT_OK(sigport_watch_open(&set, 0, &w));
   fd = sigport_watch_fd(w);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    struct sigaction sa;
-    if (sigaction(SIGUSR2, NULL, &sa) != 0) _exit(3);
-    if ((sa.sa_flags & SA_SIGINFO) || sa.sa_handler != SIG_DFL) _exit(4);
-    /* The watch's fd is closed in the child. */
-    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) _exit(5);
-    raise(SIGUSR2);
-    _exit(6);
-  }
-  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2,
-                "child status 0x%x", status);
+  sp_fork_expect_given_back(SIGUSR2, fd);
   ck_assert(!sp_raw_is_default(SIGUSR2));
   SP_ASSERT_OK(sigport_watch_close(w));
 }
@@ -269,31 +255,21 @@ static void collect(sigport_watch_t **w, unsigned long *total, int n,
 
 START_TEST(test_exact_child) {
   int n = watch_counts[_i], i, strict = !sp_test_relaxed_counts();
-  int sig = SIGRTMIN, up[2], down[2], status;
+  int sig = SIGRTMIN, up, down, status;
   sigport_sigset_t set = sp_set_of(sig);
   sigport_watch_t *w[64];
   unsigned long total[64];
   unsigned long sent = 0;
-  pid_t pid, parent = getpid();
+  pid_t pid;
   for (i = 0; i < n; i++) SP_ASSERT_OK(sigport_watch_open(&set, 0, &w[i]));
   memset(total, 0, sizeof total);
-  ck_assert_int_eq(pipe(up), 0);
-  ck_assert_int_eq(pipe(down), 0);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    close(up[0]);
-    close(down[1]);
-    sp_paced_sender(parent, sig, SP_SENDS, SP_BATCH, up[1], down[0]);
-  }
-  close(up[1]);
-  close(down[0]);
+  pid = sp_start_paced_sender(sig, SP_SENDS, SP_BATCH, &up, &down);
   for (i = 0; i < SP_SENDS / SP_BATCH; i++) {
     char c;
-    ck_assert_int_eq(sp_read_byte(up[0], &c), 1);
+    ck_assert_int_eq(sp_read_byte(up, &c), 1);
     sent += SP_BATCH;
     collect(w, total, n, sent, strict);
-    ck_assert_int_eq(write(down[1], &c, 1), 1);
+    ck_assert_int_eq(write(down, &c, 1), 1);
   }
   ck_assert_int_eq(waitpid(pid, &status, 0), pid);
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -308,8 +284,8 @@ START_TEST(test_exact_child) {
                     i, total[i], sent);
     SP_ASSERT_OK(sigport_watch_close(w[i]));
   }
-  close(up[0]);
-  close(down[1]);
+  close(up);
+  close(down);
 }
 END_TEST
 
